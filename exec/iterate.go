@@ -1,0 +1,485 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/itersql/itersql/internal/sqlscan"
+	"github.com/itersql/itersql/parser"
+	"github.com/itersql/itersql/planner"
+)
+
+// run is one execution of a plan: its temp tables and what it has seen.
+type run struct {
+	s       *Session
+	p       *planner.Plan
+	ctx     context.Context
+	id      int
+	cols    []string // state columns, quoted
+	types   []string // their DuckDB types, from the initial query
+	live    map[string]bool
+	stats   []IterStat
+	analyze bool
+	start   time.Time
+}
+
+// Run executes plan and returns the final query's result. analyze keeps
+// the statistics the stop tests do not need (rows changed of plain states).
+// Every temp table it made is gone when it returns, error or not.
+func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *Result, err error) {
+	s.seq++
+	r := &run{s: s, p: p, ctx: ctx, id: s.seq, live: map[string]bool{}, analyze: analyze || s.Progress != nil, start: time.Now()}
+	defer func() {
+		if cerr := r.dropAll(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	var state string
+	if p.Keyed() {
+		state, err = r.keyed()
+	} else {
+		state, err = r.plain()
+	}
+	if err != nil {
+		return nil, err
+	}
+	res, err = s.query(ctx, planner.Bind(p.Final.SQL, state, "", ""))
+	if err != nil {
+		return nil, positioned(p.Final.Pos, fmt.Errorf("final query of %s: %s", p.Name, duckMessage(err)))
+	}
+	res.Stats = r.stats
+	return res, nil
+}
+
+// table names the kind-th table of iteration k of this run.
+func (r *run) table(kind string, k int) string {
+	return planner.Quote(fmt.Sprintf("__itersql_%d_%s_%s%d", r.id, r.p.Name, kind, k))
+}
+
+// create runs a CREATE TEMP TABLE name AS query and tracks the table.
+func (r *run) create(name, query string) error {
+	r.live[name] = true
+	_, err := r.s.exec(r.ctx, "CREATE TEMP TABLE "+name+" AS "+query)
+	return err
+}
+
+func (r *run) drop(name string) error {
+	if name == "" || !r.live[name] {
+		return nil
+	}
+	delete(r.live, name)
+	_, err := r.s.exec(context.Background(), "DROP TABLE IF EXISTS "+name)
+	return err
+}
+
+// dropAll drops what is left, also after a cancel: that is why it does
+// not use the run's context.
+func (r *run) dropAll() error {
+	var errs []error
+	for name := range r.live {
+		errs = append(errs, r.drop(name))
+	}
+	return errors.Join(errs...)
+}
+
+func (r *run) count(query string) (int64, error) {
+	var n int64
+	err := r.s.conn.QueryRowContext(r.ctx, query).Scan(&n)
+	return n, err
+}
+
+// partErr positions a DuckDB error at the part of the statement that failed.
+func (r *run) partErr(q planner.Query, k int, err error) error {
+	if errors.Is(err, context.Canceled) || r.ctx.Err() != nil {
+		return &sqlscan.Error{Pos: q.Pos, Msg: fmt.Sprintf("canceled at iteration %d of %s", k, r.p.Name), Err: err}
+	}
+	where := q.What + " of " + r.p.Name
+	if k > 0 {
+		where = fmt.Sprintf("iteration %d, %s", k, where)
+	}
+	return &sqlscan.Error{Pos: q.Pos, Msg: where + ": " + duckMessage(err), Err: err}
+}
+
+func (r *run) errorf(pos sqlscan.Pos, format string, args ...any) error {
+	return sqlscan.Errorf(pos, format, args...)
+}
+
+// limit caps a state query at max_state_rows+1 rows, so a diverging state
+// is caught before it is materialized in full.
+func (r *run) limit() string {
+	if m := r.s.Settings.MaxStateRows; m > 0 {
+		return fmt.Sprintf(" LIMIT %d", m+1)
+	}
+	return ""
+}
+
+func (r *run) checkRows(k int, rows int64) error {
+	if m := r.s.Settings.MaxStateRows; m > 0 && rows > m {
+		return r.errorf(r.p.Source.Pos, "%s has more than max_state_rows = %d rows at iteration %d; the state is diverging, or raise the limit with SET max_state_rows = n (0 = off)", r.p.Name, m, k)
+	}
+	return nil
+}
+
+// initial materializes iteration 0 and learns the state's columns and types.
+func (r *run) initial(name string) (int64, error) {
+	p := r.p
+	q := "SELECT * FROM (" + p.Initial.SQL + ") AS __itersql_i"
+	if len(p.Columns) > 0 {
+		qc := make([]string, len(p.Columns))
+		for i, c := range p.Columns {
+			qc[i] = planner.Quote(c)
+		}
+		q += "(" + strings.Join(qc, ", ") + ")"
+	}
+	if err := r.create(name, q+r.limit()); err != nil {
+		if len(p.Columns) > 0 && strings.Contains(err.Error(), "columns available but") {
+			return 0, r.errorf(p.Initial.Pos, "the initial query of %s returns fewer columns than %s declares (%s)", p.Name, p.Name, strings.Join(p.Columns, ", "))
+		}
+		return 0, r.partErr(p.Initial, 0, err)
+	}
+	desc, err := r.s.query(r.ctx, "DESCRIBE "+name)
+	if err != nil {
+		return 0, r.partErr(p.Initial, 0, err)
+	}
+	if len(p.Columns) > 0 && len(desc.Rows) != len(p.Columns) {
+		return 0, r.errorf(p.Initial.Pos, "the initial query of %s returns %d columns, but %s declares %d (%s)", p.Name, len(desc.Rows), p.Name, len(p.Columns), strings.Join(p.Columns, ", "))
+	}
+	names := map[string]bool{}
+	for _, row := range desc.Rows {
+		c := fmt.Sprint(row[0])
+		if names[strings.ToLower(c)] {
+			return 0, r.errorf(p.Initial.Pos, "%s has two columns named %q: name them with WITH ITERATE %s(col, ...)", p.Name, c, p.Name)
+		}
+		names[strings.ToLower(c)] = true
+		r.cols = append(r.cols, planner.Quote(c))
+		r.types = append(r.types, fmt.Sprint(row[1]))
+	}
+	for _, k := range p.Key {
+		if !names[k] {
+			return 0, r.errorf(p.Source.Pos, "KEY column %q is not a column of %s", k, p.Name)
+		}
+	}
+	n, err := r.count("SELECT count(*) FROM " + name)
+	if err != nil {
+		return 0, r.partErr(p.Initial, 0, err)
+	}
+	return n, r.checkRows(0, n)
+}
+
+// checkStep compares the step's columns with the state's, once, before
+// iteration 1: a wrong count is an error at the step, not a DuckDB message.
+func (r *run) checkStep(step string) error {
+	desc, err := r.s.query(r.ctx, "DESCRIBE "+step)
+	if err != nil {
+		return r.partErr(r.p.Step, 1, err)
+	}
+	if len(desc.Rows) != len(r.cols) {
+		return r.errorf(r.p.Step.Pos, "the step of %s returns %d columns, but %s has %d (%s)", r.p.Name, len(desc.Rows), r.p.Name, len(r.cols), strings.Join(unquote(r.cols), ", "))
+	}
+	return nil
+}
+
+// castStep wraps a bound step so its columns get the state's names and
+// types (the types of the initial query).
+func (r *run) castStep(step string) string {
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	for i, c := range r.cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "CAST(%s AS %s) AS %s", c, r.types[i], c)
+	}
+	fmt.Fprintf(&b, " FROM (%s) AS __itersql_s(%s)", step, strings.Join(r.cols, ", "))
+	return b.String()
+}
+
+// stepErr explains a failed step; a failed cast names the column.
+func (r *run) stepErr(k int, step string, err error) error {
+	if strings.Contains(err.Error(), "Conversion Error") {
+		for i, c := range r.cols {
+			n, cerr := r.count(fmt.Sprintf("SELECT count(*) FROM (%s) AS __itersql_s(%s) WHERE %s IS NOT NULL AND TRY_CAST(%s AS %s) IS NULL",
+				step, strings.Join(r.cols, ", "), c, c, r.types[i]))
+			if cerr == nil && n > 0 {
+				return r.errorf(r.p.Step.Pos, "iteration %d, step of %s: a value of column %s cannot be cast to %s, the column's type from the initial query (%s)",
+					k, r.p.Name, unquote(r.cols[i:i + 1])[0], r.types[i], duckMessage(err))
+			}
+		}
+	}
+	return r.partErr(r.p.Step, k, err)
+}
+
+// stop evaluates the UNTIL tests after iteration k. changed < 0 means not
+// counted (no FIXPOINT test asked for it).
+func (r *run) stop(k int, changed int64, state, previous, delta string) (bool, error) {
+	for _, st := range r.p.Stops {
+		switch st.Kind {
+		case parser.Fixpoint:
+			if changed == 0 {
+				return true, nil
+			}
+		case parser.Iterations:
+			if k >= st.N {
+				return true, nil
+			}
+		case parser.Condition:
+			var ok *bool
+			q := planner.Bind(st.Cond.SQL, state, previous, delta)
+			if err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&ok); err != nil {
+				return false, r.partErr(*st.Cond, k, err)
+			}
+			if ok != nil && *ok {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+func (r *run) hasFixpoint() bool {
+	for _, st := range r.p.Stops {
+		if st.Kind == parser.Fixpoint {
+			return true
+		}
+	}
+	return false
+}
+
+// record adds iteration k's statistics and reports progress.
+func (r *run) record(k int, rows, changed int64, began time.Time, note string) {
+	st := IterStat{Iteration: k, Rows: rows, Changed: changed, Duration: time.Since(began), Note: note}
+	r.stats = append(r.stats, st)
+	if r.s.Progress != nil {
+		r.s.Progress(r.p.Name, st, time.Since(r.start))
+	}
+}
+
+// runaway is the max_iterations error.
+func (r *run) runaway(k int, rows, changed int64) error {
+	return r.errorf(r.p.Source.Pos, "%s did not stop within max_iterations = %d (iteration %d: %d rows, %d changed); raise it with SET max_iterations = n, or check the UNTIL test",
+		r.p.Name, r.s.Settings.MaxIterations, k, rows, changed)
+}
+
+// plain runs a state that each step replaces. At most two states are
+// alive: the one the step reads and the one it writes.
+func (r *run) plain() (string, error) {
+	p := r.p
+	began := time.Now()
+	cur := r.table("s", 0)
+	rows, err := r.initial(cur)
+	if err != nil {
+		return "", err
+	}
+	r.record(0, rows, rows, began, "")
+	if p.MaxIterations == 0 {
+		return cur, nil
+	}
+	needChanged := r.hasFixpoint() || r.analyze
+	for k := 1; ; k++ {
+		began = time.Now()
+		step := planner.Bind(p.Step.SQL, cur, "", "")
+		if k == 1 {
+			if err := r.checkStep(step); err != nil {
+				return "", err
+			}
+		}
+		next := r.table("s", k)
+		if err := r.create(next, r.castStep(step)+r.limit()); err != nil {
+			return "", r.stepErr(k, step, err)
+		}
+		var newRows, changed int64 = 0, -1
+		q := "SELECT count(*) FROM " + next
+		if needChanged {
+			// Equal counts are necessary for a fixpoint; EXCEPT ALL then
+			// decides it as a multiset and counts the changed rows.
+			q = fmt.Sprintf("SELECT (SELECT count(*) FROM %s), (SELECT count(*) FROM (SELECT * FROM %s EXCEPT ALL SELECT * FROM %s))", next, next, cur)
+		}
+		row := r.s.conn.QueryRowContext(r.ctx, q)
+		if needChanged {
+			err = row.Scan(&newRows, &changed)
+		} else {
+			err = row.Scan(&newRows)
+		}
+		if err != nil {
+			return "", r.partErr(p.Step, k, err)
+		}
+		if err := r.checkRows(k, newRows); err != nil {
+			return "", err
+		}
+		prev := cur
+		cur = next
+		if !p.UsesPrevious {
+			if err := r.drop(prev); err != nil {
+				return "", err
+			}
+		}
+		done, err := r.stop(k, changed, cur, prev, "")
+		if err != nil {
+			return "", err
+		}
+		if err := r.drop(prev); err != nil {
+			return "", err
+		}
+		r.record(k, newRows, changed, began, "")
+		if done {
+			return cur, nil
+		}
+		if k >= r.s.Settings.MaxIterations {
+			return "", r.runaway(k, newRows, changed)
+		}
+	}
+}
+
+// keyed runs a state upserted by key, semi-naively: the step reads the
+// whole state and delta (the rows the last step added or changed); the
+// state is updated in place, so only the step's output and the delta are
+// materialized each iteration.
+func (r *run) keyed() (string, error) {
+	p := r.p
+	began := time.Now()
+	state := r.table("state", 0)
+	rows, err := r.initial(state)
+	if err != nil {
+		return "", err
+	}
+	if dup, err := r.duplicateKey(state); err != nil {
+		return "", r.partErr(p.Initial, 0, err)
+	} else if dup != "" {
+		return "", r.errorf(p.Initial.Pos, "the initial query of %s yields two rows with KEY (%s) = %s", p.Name, strings.Join(p.Key, ", "), dup)
+	}
+	r.record(0, rows, rows, began, "")
+	if p.MaxIterations == 0 {
+		return state, nil
+	}
+	cols := strings.Join(r.cols, ", ")
+	deltaView := state // delta.name after iteration 0 is the whole state
+	delta := ""
+	var on, differs, setList []string
+	for _, k := range p.Key {
+		on = append(on, fmt.Sprintf("s.%s = r.%s", planner.Quote(k), planner.Quote(k)))
+	}
+	isKey := map[string]bool{}
+	for _, k := range quoteAll(p.Key) {
+		isKey[k] = true
+	}
+	for _, c := range r.cols {
+		if !isKey[c] {
+			differs = append(differs, fmt.Sprintf("r.%s IS DISTINCT FROM s.%s", c, c))
+			setList = append(setList, fmt.Sprintf("%s = d.%s", c, c))
+		}
+	}
+	changedCond := fmt.Sprintf("s.%s IS NULL", planner.Quote(p.Key[0]))
+	if len(differs) > 0 {
+		changedCond += " OR " + strings.Join(differs, " OR ")
+	}
+	for k := 1; ; k++ {
+		began = time.Now()
+		step := planner.Bind(p.Step.SQL, state, "", deltaView)
+		if k == 1 {
+			if err := r.checkStep(step); err != nil {
+				return "", err
+			}
+		}
+		out := r.table("r", k)
+		if err := r.create(out, r.castStep(step)); err != nil {
+			return "", r.stepErr(k, step, err)
+		}
+		if dup, err := r.duplicateKey(out); err != nil {
+			return "", r.partErr(p.Step, k, err)
+		} else if dup != "" {
+			return "", r.errorf(p.Step.Pos, "iteration %d, step of %s: two rows with KEY (%s) = %s; a keyed step must yield one row per key (GROUP BY the key)", k, p.Name, strings.Join(p.Key, ", "), dup)
+		}
+		// The delta: rows of the step's output that are new or differ.
+		next := r.table("d", k)
+		q := fmt.Sprintf("SELECT r.*, s.%s IS NULL AS __itersql_new FROM %s r LEFT JOIN %s s ON %s WHERE %s",
+			planner.Quote(p.Key[0]), out, state, strings.Join(on, " AND "), changedCond)
+		if err := r.create(next, q); err != nil {
+			return "", r.partErr(p.Step, k, err)
+		}
+		if err := r.drop(out); err != nil {
+			return "", err
+		}
+		if m := r.s.Settings.MaxStateRows; m > 0 {
+			added, err := r.count("SELECT count(*) FROM " + next + " WHERE __itersql_new")
+			if err != nil {
+				return "", r.partErr(p.Step, k, err)
+			}
+			if err := r.checkRows(k, rows+added); err != nil {
+				return "", err
+			}
+		}
+		prev := ""
+		if p.UsesPrevious {
+			prev = r.table("p", k)
+			if err := r.create(prev, "SELECT * FROM "+state); err != nil {
+				return "", r.partErr(p.Step, k, err)
+			}
+		}
+		var updated, inserted int64
+		if len(setList) > 0 {
+			updated, err = r.s.exec(r.ctx, fmt.Sprintf("UPDATE %s AS s SET %s FROM %s d WHERE NOT d.__itersql_new AND %s",
+				state, strings.Join(setList, ", "), next, strings.ReplaceAll(strings.Join(on, " AND "), "r.", "d.")))
+			if err != nil {
+				return "", r.partErr(p.Step, k, err)
+			}
+		}
+		inserted, err = r.s.exec(r.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s WHERE __itersql_new", state, cols, next))
+		if err != nil {
+			return "", r.partErr(p.Step, k, err)
+		}
+		if err := r.drop(delta); err != nil {
+			return "", err
+		}
+		delta = next
+		deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, delta)
+		rows += inserted
+		changed := updated + inserted
+		done, err := r.stop(k, changed, state, prev, deltaView)
+		if err != nil {
+			return "", err
+		}
+		if err := r.drop(prev); err != nil {
+			return "", err
+		}
+		r.record(k, rows, changed, began, "")
+		if done {
+			return state, nil
+		}
+		if k >= r.s.Settings.MaxIterations {
+			return "", r.runaway(k, rows, changed)
+		}
+	}
+}
+
+// duplicateKey returns a key value that appears twice in table, or "".
+func (r *run) duplicateKey(table string) (string, error) {
+	keys := strings.Join(quoteAll(r.p.Key), ", ")
+	res, err := r.s.query(r.ctx, fmt.Sprintf("SELECT %s FROM %s GROUP BY ALL HAVING count(*) > 1 LIMIT 1", keys, table))
+	if err != nil || len(res.Rows) == 0 {
+		return "", err
+	}
+	parts := make([]string, len(res.Rows[0]))
+	for i, v := range res.Rows[0] {
+		parts[i] = fmt.Sprint(v)
+	}
+	return "(" + strings.Join(parts, ", ") + ")", nil
+}
+
+func quoteAll(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = planner.Quote(n)
+	}
+	return out
+}
+
+func unquote(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.ReplaceAll(strings.Trim(n, `"`), `""`, `"`)
+	}
+	return out
+}

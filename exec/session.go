@@ -1,0 +1,133 @@
+// Package exec runs statements on an embedded DuckDB: WITH ITERATE plans
+// from the planner (temp tables per iteration, stop tests, statistics) and
+// every other statement passed through to DuckDB unchanged.
+package exec
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/itersql/itersql/internal/sqlscan"
+)
+
+// IterStat is what one iteration did.
+type IterStat struct {
+	Iteration int
+	Rows      int64         // rows in the state after the iteration
+	Changed   int64         // rows added or changed by the iteration
+	Duration  time.Duration // wall time of the iteration, stop test included
+	Note      string        // decisions the engine took (checkpoint written, ...)
+}
+
+// Result is what a statement returns. Text, when set, is printed verbatim
+// instead of a table (EXPLAIN).
+type Result struct {
+	Columns []string
+	Rows    [][]any
+	Text    string
+	Stats   []IterStat
+}
+
+// Session is one user's connection: a DuckDB database, one connection to
+// it (temp tables live per connection), and the itersql settings.
+type Session struct {
+	db       *sql.DB
+	conn     *sql.Conn
+	Settings Settings
+	// Progress, when set, is called after each iteration of a WITH ITERATE.
+	Progress func(name string, st IterStat, elapsed time.Duration)
+	seq      int // numbers the temp tables of each run so runs never collide
+}
+
+// Open opens path ("" for in memory) and returns a session on it.
+func Open(path string) (*Session, error) {
+	connector, err := duckdb.NewConnector(path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("open %q: %w", path, err)
+	}
+	db := sql.OpenDB(connector)
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %q: %w", path, err)
+	}
+	return &Session{db: db, conn: conn, Settings: DefaultSettings()}, nil
+}
+
+// DB is the DuckDB database under the session.
+func (s *Session) DB() *sql.DB { return s.db }
+
+// Conn is the session's own connection, the one that sees its temp tables.
+func (s *Session) Conn() *sql.Conn { return s.conn }
+
+// Close closes the connection and the database.
+func (s *Session) Close() error {
+	return errors.Join(s.conn.Close(), s.db.Close())
+}
+
+// query runs SQL on the session connection and reads all rows.
+func (s *Session) query(ctx context.Context, q string) (*Result, error) {
+	rows, err := s.conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Columns: cols}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		res.Rows = append(res.Rows, vals)
+	}
+	return res, rows.Err()
+}
+
+// exec runs SQL that returns no rows.
+func (s *Session) exec(ctx context.Context, q string) (int64, error) {
+	r, err := s.conn.ExecContext(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := r.RowsAffected()
+	return n, nil
+}
+
+// duckMessage trims DuckDB's multi-line error context (LINE n: ... ^) that
+// points into SQL the user did not write.
+func duckMessage(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "\n\nLINE "); i >= 0 {
+		msg = msg[:i]
+	}
+	if i := strings.Index(msg, "\nLINE "); i >= 0 {
+		msg = msg[:i]
+	}
+	return strings.TrimSpace(msg)
+}
+
+// positioned wraps err at p unless it already carries a position.
+func positioned(p sqlscan.Pos, err error) error {
+	var pe *sqlscan.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return &sqlscan.Error{Pos: p, Msg: "canceled", Err: err}
+	}
+	return &sqlscan.Error{Pos: p, Msg: duckMessage(err), Err: err}
+}

@@ -1,0 +1,406 @@
+// Package render formats query results for the terminal and for other
+// programs, in the styles DuckDB CLI and psql users already know: a boxed
+// table for people, and csv, json, markdown and line modes for pasting into
+// documents or piping into tools.
+//
+// Output is fully deterministic (no terminal-width probing, no wrapping, no
+// locale-dependent widths) so that it can be compared against golden files.
+package render
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// Mode selects an output format; its values are the names users type on
+// the command line, so a Mode can be printed back in messages as is.
+type Mode string
+
+// The supported output modes.
+const (
+	ModeTable    Mode = "table"
+	ModeCSV      Mode = "csv"
+	ModeJSON     Mode = "json"
+	ModeMarkdown Mode = "markdown"
+	ModeLine     Mode = "line"
+)
+
+var modes = []Mode{ModeTable, ModeCSV, ModeJSON, ModeMarkdown, ModeLine}
+
+// ParseMode turns user input (e.g. a --mode flag or a .mode command) into a
+// Mode. Matching ignores case and surrounding space because it is typed by
+// hand; the error names every valid mode so the user can correct it.
+func ParseMode(s string) (Mode, error) {
+	want := strings.ToLower(strings.TrimSpace(s))
+	for _, m := range modes {
+		if string(m) == want {
+			return m, nil
+		}
+	}
+	names := make([]string, len(modes))
+	for i, m := range modes {
+		names[i] = string(m)
+	}
+	return "", fmt.Errorf("unknown output mode %q (valid modes: %s)", s, strings.Join(names, ", "))
+}
+
+// Options controls Write. The zero value prints every row as a table.
+type Options struct {
+	// Mode is the output format; empty means ModeTable.
+	Mode Mode
+	// MaxRows limits how many rows table mode prints, so an accidental huge
+	// SELECT does not flood the terminal; the footer then reports both the
+	// total and the shown count. 0 (or negative) means all rows. Other modes
+	// are meant for programs and always write everything.
+	MaxRows int
+}
+
+// Write formats a result set with the given column names and rows. Each row
+// must have exactly one value per column; values are rendered with Value.
+func Write(w io.Writer, opts Options, columns []string, rows [][]any) error {
+	for i, row := range rows {
+		if len(row) != len(columns) {
+			return fmt.Errorf("render: row %d has %d values, want %d (one per column)", i, len(row), len(columns))
+		}
+	}
+	switch opts.Mode {
+	case ModeTable, "":
+		return writeTable(w, opts.MaxRows, columns, rows)
+	case ModeCSV:
+		return writeCSV(w, columns, rows)
+	case ModeJSON:
+		return writeJSON(w, columns, rows)
+	case ModeMarkdown:
+		return writeMarkdown(w, columns, rows)
+	case ModeLine:
+		return writeLine(w, columns, rows)
+	}
+	_, err := ParseMode(string(opts.Mode))
+	return err
+}
+
+func writeTable(w io.Writer, maxRows int, columns []string, rows [][]any) error {
+	shown := rows
+	if maxRows > 0 && len(rows) > maxRows {
+		shown = rows[:maxRows]
+	}
+	// tablewriter draws nothing sensible without columns; the footer alone
+	// still tells the user the statement returned no result columns.
+	if len(columns) > 0 {
+		align := make([]tw.Align, len(columns))
+		for c := range columns {
+			align[c] = tw.AlignLeft
+			if numericColumn(shown, c) {
+				align[c] = tw.AlignRight
+			}
+		}
+		table := tablewriter.NewTable(w,
+			// Column names are identifiers; upper-casing them (the library
+			// default) would misreport what the query returned.
+			tablewriter.WithHeaderAutoFormat(tw.Off),
+			// Wrapping depends on widths and would make cells ambiguous;
+			// DuckDB and psql never wrap either.
+			tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+			tablewriter.WithRowAutoWrap(tw.WrapNone),
+			// Leading/trailing spaces are data and must stay visible.
+			tablewriter.WithTrimSpace(tw.Off),
+			tablewriter.WithTrimLine(tw.Off),
+			// Width detection otherwise follows the locale, which would
+			// make golden files differ between machines.
+			tablewriter.WithEastAsian(tw.Off),
+			tablewriter.WithRowAlignmentConfig(tw.CellAlignment{Global: tw.AlignLeft, PerColumn: align}),
+		)
+		table.Header(columns)
+		for _, row := range shown {
+			cells := make([]string, len(row))
+			for i, v := range row {
+				cells[i] = Value(v)
+			}
+			if err := table.Append(cells); err != nil {
+				return err
+			}
+		}
+		if err := table.Render(); err != nil {
+			return err
+		}
+	}
+	footer := rowCount(len(rows))
+	if len(shown) < len(rows) {
+		footer = fmt.Sprintf("%s, %d shown", footer, len(shown))
+	}
+	_, err := fmt.Fprintf(w, "(%s)\n", footer)
+	return err
+}
+
+func rowCount(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return fmt.Sprintf("%d rows", n)
+}
+
+// numericColumn reports whether column c holds only numbers (ignoring
+// NULLs), so it can be right-aligned and digits line up as in psql.
+func numericColumn(rows [][]any, c int) bool {
+	seen := false
+	for _, row := range rows {
+		switch row[c].(type) {
+		case nil:
+		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64,
+			float32, float64, *big.Int, duckdb.Decimal:
+			seen = true
+		default:
+			return false
+		}
+	}
+	return seen
+}
+
+func writeCSV(w io.Writer, columns []string, rows [][]any) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(columns); err != nil {
+		return err
+	}
+	record := make([]string, len(columns))
+	for _, row := range rows {
+		for i, v := range row {
+			// An empty field is the CSV convention for NULL; the text
+			// "NULL" would be read back as a string.
+			if isNull(v) {
+				record[i] = ""
+			} else {
+				record[i] = Value(v)
+			}
+		}
+		if err := cw.Write(record); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeJSON emits one array of objects. Objects are built by hand because
+// encoding a map would lose the column order.
+func writeJSON(w io.Writer, columns []string, rows [][]any) error {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for r, row := range rows {
+		if r > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteByte('{')
+		for i, v := range row {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSONString(&b, columns[i])
+			b.WriteByte(':')
+			writeJSONValue(&b, v)
+		}
+		b.WriteByte('}')
+	}
+	b.WriteString("]\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// writeJSONValue keeps numbers, booleans, NULL and nested lists/maps as
+// native JSON so consumers need not re-parse strings; everything else is
+// the Value text as a JSON string.
+func writeJSONValue(b *bytes.Buffer, v any) {
+	if isNull(v) {
+		b.WriteString("null")
+		return
+	}
+	switch x := v.(type) {
+	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64,
+		*big.Int, big.Int, duckdb.Decimal, *duckdb.Decimal:
+		b.WriteString(Value(x))
+	case float32:
+		writeJSONFloat(b, float64(x), Value(x))
+	case float64:
+		writeJSONFloat(b, x, Value(x))
+	case time.Time:
+		writeJSONString(b, x.Format(time.RFC3339Nano))
+	case duckdb.Union:
+		writeJSONValue(b, x.Value)
+	case duckdb.OrderedMap:
+		keys, vals := x.Keys(), x.Values()
+		b.WriteByte('{')
+		for i := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSONString(b, Value(keys[i]))
+			b.WriteByte(':')
+			writeJSONValue(b, vals[i])
+		}
+		b.WriteByte('}')
+	case string, []byte, duckdb.UUID, [16]byte:
+		writeJSONString(b, Value(x))
+	default:
+		writeJSONReflect(b, v)
+	}
+}
+
+// writeJSONFloat falls back to a string for NaN and infinities, which JSON
+// numbers cannot represent.
+func writeJSONFloat(b *bytes.Buffer, f float64, text string) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		writeJSONString(b, text)
+		return
+	}
+	b.WriteString(text)
+}
+
+// writeJSONReflect handles lists, maps and pointers of any element type so
+// nested results stay structured; map keys are sorted for stable output.
+func writeJSONReflect(b *bytes.Buffer, v any) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		// Same rule as Value: dereference unless that would lose the only
+		// String method.
+		elem := rv.Elem().Interface()
+		_, elemStringer := elem.(fmt.Stringer)
+		if _, ptrStringer := v.(fmt.Stringer); elemStringer || !ptrStringer {
+			writeJSONValue(b, elem)
+			return
+		}
+	}
+	if _, ok := v.(fmt.Stringer); !ok {
+		switch rv.Kind() {
+		case reflect.Slice, reflect.Array:
+			b.WriteByte('[')
+			for i := 0; i < rv.Len(); i++ {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				writeJSONValue(b, rv.Index(i).Interface())
+			}
+			b.WriteByte(']')
+			return
+		case reflect.Map:
+			type entry struct {
+				key string
+				val any
+			}
+			entries := make([]entry, 0, rv.Len())
+			iter := rv.MapRange()
+			for iter.Next() {
+				entries = append(entries, entry{Value(iter.Key().Interface()), iter.Value().Interface()})
+			}
+			sort.Slice(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
+			b.WriteByte('{')
+			for i, e := range entries {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				writeJSONString(b, e.key)
+				b.WriteByte(':')
+				writeJSONValue(b, e.val)
+			}
+			b.WriteByte('}')
+			return
+		}
+	}
+	writeJSONString(b, Value(v))
+}
+
+// writeJSONString quotes s without encoding/json's HTML escaping, which would
+// turn <, > and & in ordinary data into unreadable \u sequences.
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // cannot fail for a string
+	b.Truncate(b.Len() - 1)
+}
+
+// isNull reports SQL NULL, including typed nil pointers, slices and maps
+// that callers may pass when scanning into concrete types.
+func isNull(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
+}
+
+func writeMarkdown(w io.Writer, columns []string, rows [][]any) error {
+	var b bytes.Buffer
+	cells := make([]string, len(columns))
+	copy(cells, columns)
+	writeMarkdownRow(&b, cells)
+	b.WriteString("|")
+	for range columns {
+		b.WriteString("---|")
+	}
+	b.WriteByte('\n')
+	for _, row := range rows {
+		for i, v := range row {
+			cells[i] = Value(v)
+		}
+		writeMarkdownRow(&b, cells)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// markdownEscaper keeps a cell inside its table row: a bare | would start a
+// new column and a newline would end the table.
+var markdownEscaper = strings.NewReplacer("|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>")
+
+func writeMarkdownRow(b *bytes.Buffer, cells []string) {
+	b.WriteString("|")
+	for _, c := range cells {
+		b.WriteString(" ")
+		b.WriteString(markdownEscaper.Replace(c))
+		b.WriteString(" |")
+	}
+	b.WriteByte('\n')
+}
+
+// writeLine follows DuckDB's ".mode line": one "name = value" per column,
+// names right-aligned so the values line up, rows separated by a blank line.
+func writeLine(w io.Writer, columns []string, rows [][]any) error {
+	widthOpts := twwidth.Options{EastAsianWidth: false}
+	widths := make([]int, len(columns))
+	maxWidth := 0
+	for i, c := range columns {
+		widths[i] = twwidth.WidthWithOptions(c, widthOpts)
+		maxWidth = max(maxWidth, widths[i])
+	}
+	var b bytes.Buffer
+	for r, row := range rows {
+		if r > 0 {
+			b.WriteByte('\n')
+		}
+		for i, v := range row {
+			b.WriteString(strings.Repeat(" ", maxWidth-widths[i]))
+			b.WriteString(columns[i])
+			b.WriteString(" = ")
+			b.WriteString(Value(v))
+			b.WriteByte('\n')
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
