@@ -24,6 +24,10 @@ type run struct {
 	stats   []IterStat
 	analyze bool
 	start   time.Time
+	// shared puts the run's tables in the session's attached in-memory
+	// catalog instead of the connection's temp schema, so that other
+	// connections (parallel skew tasks) can read them.
+	shared bool
 }
 
 // Run executes plan and returns the final query's result. analyze keeps
@@ -56,13 +60,24 @@ func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *
 
 // table names the kind-th table of iteration k of this run.
 func (r *run) table(kind string, k int) string {
-	return planner.Quote(fmt.Sprintf("__itersql_%d_%s_%s%d", r.id, r.p.Name, kind, k))
+	name := planner.Quote(fmt.Sprintf("__itersql_%d_%s_%s%d", r.id, r.p.Name, kind, k))
+	if r.shared {
+		return SharedCatalog + ".main." + name
+	}
+	return name
 }
 
 // create runs a CREATE TEMP TABLE name AS query and tracks the table.
 func (r *run) create(name, query string) error {
 	r.live[name] = true
-	_, err := r.s.exec(r.ctx, "CREATE TEMP TABLE "+name+" AS "+query)
+	create := "CREATE TEMP TABLE "
+	if r.shared {
+		if err := r.s.attachShared(r.ctx); err != nil {
+			return err
+		}
+		create = "CREATE TABLE "
+	}
+	_, err := r.s.exec(r.ctx, create+name+" AS "+query)
 	return err
 }
 
@@ -140,18 +155,31 @@ func (r *run) initial(name string) (int64, error) {
 		}
 		return 0, r.partErr(p.Initial, 0, err)
 	}
-	desc, err := r.s.query(r.ctx, "DESCRIBE "+name)
+	if err := r.learnColumns(name); err != nil {
+		return 0, err
+	}
+	n, err := r.count("SELECT count(*) FROM " + name)
 	if err != nil {
 		return 0, r.partErr(p.Initial, 0, err)
 	}
+	return n, r.checkRows(0, n)
+}
+
+// learnColumns reads the state's columns and types from its table.
+func (r *run) learnColumns(name string) error {
+	p := r.p
+	desc, err := r.s.query(r.ctx, "DESCRIBE "+name)
+	if err != nil {
+		return r.partErr(p.Initial, 0, err)
+	}
 	if len(p.Columns) > 0 && len(desc.Rows) != len(p.Columns) {
-		return 0, r.errorf(p.Initial.Pos, "the initial query of %s returns %d columns, but %s declares %d (%s)", p.Name, len(desc.Rows), p.Name, len(p.Columns), strings.Join(p.Columns, ", "))
+		return r.errorf(p.Initial.Pos, "the initial query of %s returns %d columns, but %s declares %d (%s)", p.Name, len(desc.Rows), p.Name, len(p.Columns), strings.Join(p.Columns, ", "))
 	}
 	names := map[string]bool{}
 	for _, row := range desc.Rows {
 		c := fmt.Sprint(row[0])
 		if names[strings.ToLower(c)] {
-			return 0, r.errorf(p.Initial.Pos, "%s has two columns named %q: name them with WITH ITERATE %s(col, ...)", p.Name, c, p.Name)
+			return r.errorf(p.Initial.Pos, "%s has two columns named %q: name them with WITH ITERATE %s(col, ...)", p.Name, c, p.Name)
 		}
 		names[strings.ToLower(c)] = true
 		r.cols = append(r.cols, planner.Quote(c))
@@ -159,14 +187,10 @@ func (r *run) initial(name string) (int64, error) {
 	}
 	for _, k := range p.Key {
 		if !names[k] {
-			return 0, r.errorf(p.Source.Pos, "KEY column %q is not a column of %s", k, p.Name)
+			return r.errorf(p.Source.Pos, "KEY column %q is not a column of %s", k, p.Name)
 		}
 	}
-	n, err := r.count("SELECT count(*) FROM " + name)
-	if err != nil {
-		return 0, r.partErr(p.Initial, 0, err)
-	}
-	return n, r.checkRows(0, n)
+	return nil
 }
 
 // checkStep compares the step's columns with the state's, once, before
@@ -205,7 +229,7 @@ func (r *run) stepErr(k int, step string, err error) error {
 				step, strings.Join(r.cols, ", "), c, c, r.types[i]))
 			if cerr == nil && n > 0 {
 				return r.errorf(r.p.Step.Pos, "iteration %d, step of %s: a value of column %s cannot be cast to %s, the column's type from the initial query (%s)",
-					k, r.p.Name, unquote(r.cols[i:i + 1])[0], r.types[i], duckMessage(err))
+					k, r.p.Name, unquote(r.cols[i : i+1])[0], r.types[i], duckMessage(err))
 			}
 		}
 	}
@@ -269,19 +293,24 @@ func (r *run) plain() (string, error) {
 	p := r.p
 	began := time.Now()
 	cur := r.table("s", 0)
-	rows, err := r.initial(cur)
+	k0, rows, resumed, err := r.restore(cur, "")
 	if err != nil {
 		return "", err
 	}
-	r.record(0, rows, rows, began, "")
-	if p.MaxIterations == 0 {
+	if !resumed {
+		if rows, err = r.initial(cur); err != nil {
+			return "", err
+		}
+		r.record(0, rows, rows, began, "")
+	}
+	if p.MaxIterations == k0 {
 		return cur, nil
 	}
 	needChanged := r.hasFixpoint() || r.analyze
-	for k := 1; ; k++ {
+	for k := k0 + 1; ; k++ {
 		began = time.Now()
 		step := planner.Bind(p.Step.SQL, cur, "", "")
-		if k == 1 {
+		if k == k0+1 {
 			if err := r.checkStep(step); err != nil {
 				return "", err
 			}
@@ -323,7 +352,11 @@ func (r *run) plain() (string, error) {
 		if err := r.drop(prev); err != nil {
 			return "", err
 		}
-		r.record(k, newRows, changed, began, "")
+		note, err := r.checkpointAfter(k, done, cur, "")
+		if err != nil {
+			return "", err
+		}
+		r.record(k, newRows, changed, began, note)
 		if done {
 			return cur, nil
 		}
@@ -341,22 +374,31 @@ func (r *run) keyed() (string, error) {
 	p := r.p
 	began := time.Now()
 	state := r.table("state", 0)
-	rows, err := r.initial(state)
+	delta := r.table("d", 0)
+	k0, rows, resumed, err := r.restore(state, delta)
 	if err != nil {
 		return "", err
 	}
-	if dup, err := r.duplicateKey(state); err != nil {
-		return "", r.partErr(p.Initial, 0, err)
-	} else if dup != "" {
-		return "", r.errorf(p.Initial.Pos, "the initial query of %s yields two rows with KEY (%s) = %s", p.Name, strings.Join(p.Key, ", "), dup)
+	if !resumed {
+		delta = ""
+		if rows, err = r.initial(state); err != nil {
+			return "", err
+		}
+		if dup, err := r.duplicateKey(state); err != nil {
+			return "", r.partErr(p.Initial, 0, err)
+		} else if dup != "" {
+			return "", r.errorf(p.Initial.Pos, "the initial query of %s yields two rows with KEY (%s) = %s", p.Name, strings.Join(p.Key, ", "), dup)
+		}
+		r.record(0, rows, rows, began, "")
 	}
-	r.record(0, rows, rows, began, "")
-	if p.MaxIterations == 0 {
+	if p.MaxIterations == k0 {
 		return state, nil
 	}
 	cols := strings.Join(r.cols, ", ")
 	deltaView := state // delta.name after iteration 0 is the whole state
-	delta := ""
+	if resumed {
+		deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, delta)
+	}
 	var on, differs, setList []string
 	for _, k := range p.Key {
 		on = append(on, fmt.Sprintf("s.%s = r.%s", planner.Quote(k), planner.Quote(k)))
@@ -375,10 +417,10 @@ func (r *run) keyed() (string, error) {
 	if len(differs) > 0 {
 		changedCond += " OR " + strings.Join(differs, " OR ")
 	}
-	for k := 1; ; k++ {
+	for k := k0 + 1; ; k++ {
 		began = time.Now()
 		step := planner.Bind(p.Step.SQL, state, "", deltaView)
-		if k == 1 {
+		if k == k0+1 {
 			if err := r.checkStep(step); err != nil {
 				return "", err
 			}
@@ -444,7 +486,11 @@ func (r *run) keyed() (string, error) {
 		if err := r.drop(prev); err != nil {
 			return "", err
 		}
-		r.record(k, rows, changed, began, "")
+		note, err := r.checkpointAfter(k, done, state, delta)
+		if err != nil {
+			return "", err
+		}
+		r.record(k, rows, changed, began, note)
 		if done {
 			return state, nil
 		}

@@ -42,7 +42,24 @@ type Session struct {
 	Settings Settings
 	// Progress, when set, is called after each iteration of a WITH ITERATE.
 	Progress func(name string, st IterStat, elapsed time.Duration)
-	seq      int // numbers the temp tables of each run so runs never collide
+	seq      int  // numbers the temp tables of each run so runs never collide
+	attached bool // SharedCatalog is attached
+}
+
+// SharedCatalog is an in-memory database attached to the session's
+// DuckDB, for run tables that other connections of the same database must
+// see (temp tables are private to one connection).
+const SharedCatalog = "itersql_work"
+
+func (s *Session) attachShared(ctx context.Context) error {
+	if s.attached {
+		return nil
+	}
+	if _, err := s.exec(ctx, "ATTACH IF NOT EXISTS ':memory:' AS "+SharedCatalog); err != nil {
+		return fmt.Errorf("attach %s: %w", SharedCatalog, err)
+	}
+	s.attached = true
+	return nil
 }
 
 // Open opens path ("" for in memory) and returns a session on it.
