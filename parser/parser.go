@@ -313,6 +313,8 @@ func (p *hparser) stop(from, to int) (Stop, error) {
 			return Stop{}, p.errAt(from+2, "unexpected %s after %d ITERATIONS", p.tokText(from+2), n)
 		}
 		return Stop{Kind: Iterations, N: n, Pos: pos}, nil
+	case t.Text == "-" && to > from+2 && p.toks[from+1].Kind == sqlscan.Number && p.toks[from+2].Is("ITERATIONS"):
+		return Stop{}, p.errAt(from, "the iteration count must be a whole number >= 0, found -%s", p.toks[from+1].Text)
 	case t.Kind == sqlscan.Word && !t.Is("NOT") && !t.Is("EXISTS") && !t.Is("CASE") && to == from+1 && !t.Is("TRUE") && !t.Is("FALSE"):
 		return Stop{}, p.errAt(from, "unknown stop test %s: expected FIXPOINT, n ITERATIONS or (condition)", t.Text)
 	}

@@ -135,6 +135,8 @@ func (pt *Part) dialectEdits() ([]edit, error) {
 			edits = append(edits, edit{t.Off, n, "<=>" + strings.Repeat(" ", n-3)})
 		case t.Is("IS") && next(1).Is("DISTINCT") && next(2).Is("FROM"):
 			return nil, sqlscan.Errorf(at(i), "IS DISTINCT FROM is not supported inside WITH ITERATE parts: write NOT (a IS NOT DISTINCT FROM b)")
+		case t.Is("VALUES") && i > 0 && toks[i-1].Text == "(":
+			return nil, sqlscan.Errorf(at(i), "VALUES lists are not supported inside WITH ITERATE parts: write SELECT ... UNION ALL SELECT ..., or load them into a table first")
 		case t.Is("FILTER") && next(1).Text == "(" && next(2).Is("WHERE"):
 			return nil, sqlscan.Errorf(at(i), "aggregate FILTER (WHERE ...) is not supported inside WITH ITERATE parts: write agg(CASE WHEN cond THEN x END)")
 		case t.Kind == sqlscan.Word && windowWords[strings.ToLower(t.Text)] && next(1).Text != "(":

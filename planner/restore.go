@@ -41,6 +41,18 @@ func (duckDialect) Leave(n ast.Node) (ast.Node, bool) {
 			e.Limit.Count = &limitOffset{ExprNode: e.Limit.Count, offset: e.Limit.Offset}
 			e.Limit.Offset = nil
 		}
+	case *ast.Join:
+		if l, ok := e.Left.(*ast.Join); ok && l.Right == nil && e.Right != nil {
+			// TiDB prints a one-table join as "(t AS c)", which DuckDB
+			// does not read as a table.
+			e.Left = l.Left
+		}
+		if e.Right != nil && e.On == nil && e.Using == nil && !e.NaturalJoin {
+			// MySQL reads "a JOIN b" (and "a, b") as a cross join; DuckDB
+			// wants a condition.
+			one := ast.NewValueExpr(1, "", "")
+			e.On = &ast.OnCondition{Expr: &ast.BinaryOperationExpr{Op: opcode.EQ, L: one, R: one}}
+		}
 	case *ast.BinaryOperationExpr:
 		switch e.Op {
 		case opcode.IntDiv:

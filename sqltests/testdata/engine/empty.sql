@@ -1,0 +1,1 @@
+-- A script with nothing but comments prints nothing.

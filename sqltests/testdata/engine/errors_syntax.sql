@@ -1,0 +1,57 @@
+-- Syntax errors in each part point at the line:col in this file, and the
+-- session stays usable after each.
+CREATE TABLE nodes AS SELECT * FROM range(3) r(id);
+
+-- In the initial query.
+WITH ITERATE t(i) AS (
+    SELECT FROM WHERE nodes
+  ITERATE
+    SELECT i + 1 FROM t
+  UNTIL 3 ITERATIONS
+)
+SELECT i FROM t;
+
+-- In the step.
+WITH ITERATE t(i) AS (
+    SELECT 0
+  ITERATE
+    SELECT i + FROM t
+  UNTIL 3 ITERATIONS
+)
+SELECT i FROM t;
+
+-- In an UNTIL condition.
+WITH ITERATE t(i) AS (
+    SELECT 0
+  ITERATE
+    SELECT i + 1 FROM t
+  UNTIL (SELECT i FROM t WHERE) > 3
+)
+SELECT i FROM t;
+
+-- In the final query.
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 3 ITERATIONS)
+SELECT i FROM t ORDER;
+
+-- In the frame itself.
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL FIXPONT) SELECT i FROM t;
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t) SELECT i FROM t;
+WITH ITERATE t(i) AS (SELECT 0 UNTIL FIXPOINT) SELECT i FROM t;
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL FIXPOINT);
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL -1 ITERATIONS) SELECT i FROM t;
+WITH ITERATE t(i) KEY (j) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL FIXPOINT) SELECT i FROM t;
+WITH ITERATE (i) AS (SELECT 0 ITERATE SELECT 1 UNTIL FIXPOINT) SELECT 1;
+
+-- DuckDB-only syntax inside a part says what to write instead.
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i::BIGINT + 1 FROM t UNTIL 3 ITERATIONS) SELECT i FROM t;
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL (SELECT i IS DISTINCT FROM 3 FROM t)) SELECT i FROM t;
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT COUNT(*) FILTER (WHERE i > 0) FROM t UNTIL 3 ITERATIONS) SELECT i FROM t;
+-- Outside WITH ITERATE, DuckDB's dialect is all there.
+SELECT 41::BIGINT + 1 AS answer;
+
+SELECT count(*) AS leftover_tables FROM duckdb_tables() WHERE table_name LIKE '__itersql%';
+
+-- VALUES lists inside a part.
+WITH ITERATE t(k, v) KEY (k) AS (SELECT * FROM (VALUES (1, 0)) v(k, v) ITERATE SELECT k, v FROM t UNTIL FIXPOINT) SELECT * FROM t;
+-- A condition that is not boolean.
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL (SELECT i FROM t)) SELECT i FROM t;
