@@ -245,16 +245,16 @@ func (p *hparser) iterate(i int) (*Iterate, error) {
 	case closeAt == len(p.toks)-1:
 		return nil, p.errAt(closeAt+1, "expected a final query after the ) that closes WITH ITERATE %s", it.Name)
 	}
-	if it.Initial, err = p.part("initial query", open+1, iter, false); err != nil {
+	if it.Initial, err = p.part("initial query", open+1, iter, false, false); err != nil {
 		return nil, err
 	}
-	if it.Step, err = p.part("step", iter+1, until, false); err != nil {
+	if it.Step, err = p.part("step", iter+1, until, false, false); err != nil {
 		return nil, err
 	}
 	if it.Stops, err = p.stops(until+1, closeAt); err != nil {
 		return nil, err
 	}
-	if it.Final, err = p.part("final query", closeAt+1, len(p.toks), false); err != nil {
+	if it.Final, err = p.part("final query", closeAt+1, len(p.toks), false, true); err != nil {
 		return nil, err
 	}
 	return it, nil
@@ -318,7 +318,7 @@ func (p *hparser) stop(from, to int) (Stop, error) {
 	case t.Kind == sqlscan.Word && !t.Is("NOT") && !t.Is("EXISTS") && !t.Is("CASE") && to == from+1 && !t.Is("TRUE") && !t.Is("FALSE"):
 		return Stop{}, p.errAt(from, "unknown stop test %s: expected FIXPOINT, n ITERATIONS or (condition)", t.Text)
 	}
-	part, err := p.part("UNTIL condition", from, to, true)
+	part, err := p.part("UNTIL condition", from, to, true, false)
 	if err != nil {
 		return Stop{}, err
 	}

@@ -19,7 +19,8 @@ type Part struct {
 	Text string      // as the user wrote it
 	Pos  sqlscan.Pos // where Text starts in the user's script
 	// AST is a SELECT (or set operation). For an UNTIL condition it is
-	// "SELECT <condition>".
+	// "SELECT <condition>". It is nil for a final query in DuckDB's own
+	// dialect, which TiDB's parser does not read.
 	AST  ast.StmtNode
 	toks []sqlscan.Token // tokens of Text, offsets relative to Text
 }
@@ -63,8 +64,10 @@ type edit struct {
 	text   string
 }
 
-// part parses tokens [from, to) as one part of the statement.
-func (p *hparser) part(what string, from, to int, cond bool) (*Part, error) {
+// part parses tokens [from, to) as one part of the statement. With raw,
+// a part TiDB cannot read is returned with a nil AST instead of an error:
+// the final query then goes to DuckDB as written, in its full dialect.
+func (p *hparser) part(what string, from, to int, cond, raw bool) (*Part, error) {
 	off, end := p.toks[from].Off, len(p.src)
 	if to < len(p.toks) {
 		end = p.toks[to].Off
@@ -77,6 +80,9 @@ func (p *hparser) part(what string, from, to int, cond bool) (*Part, error) {
 	}
 	edits, err := pt.dialectEdits()
 	if err != nil {
+		if raw {
+			return pt, nil
+		}
 		return nil, err
 	}
 	prefix := ""
@@ -88,6 +94,9 @@ func (p *hparser) part(what string, from, to int, cond bool) (*Part, error) {
 	tp.SetSQLMode(mysql.ModeANSIQuotes | mysql.ModePipesAsConcat | mysql.ModeNoBackslashEscapes)
 	stmt, err := tp.ParseOneStmt(src, "", "")
 	if err != nil {
+		if raw {
+			return pt, nil
+		}
 		return nil, pt.syntaxError(err, src, len(prefix), edits)
 	}
 	switch stmt.(type) {

@@ -113,6 +113,9 @@ const (
 // compile rewrites the references to the iterated table in part and
 // prints it as DuckDB SQL.
 func compile(it *parser.Iterate, part *parser.Part, sc scope) (Query, error) {
+	if part.AST == nil {
+		return Query{SQL: rawFinal(it.Name, part.Text), Pos: part.Pos, What: part.What}, nil
+	}
 	rw := &rewriter{it: it, part: part, scope: sc}
 	part.AST.Accept(rw)
 	if rw.err != nil {
@@ -123,6 +126,22 @@ func compile(it *parser.Iterate, part *parser.Part, sc scope) (Query, error) {
 		return Query{}, &sqlscan.Error{Pos: part.Pos, Msg: err.Error(), Err: err}
 	}
 	return Query{SQL: sql, Pos: part.Pos, What: part.What}, nil
+}
+
+// rawFinal makes a final query in DuckDB's dialect (one TiDB's parser does
+// not read) see name as the final state, through a CTE of that name.
+func rawFinal(name, text string) string {
+	cte := Quote(name) + " AS (SELECT * FROM " + StateRef + ")"
+	fields := strings.Fields(text)
+	if len(fields) > 1 && strings.EqualFold(fields[0], "WITH") {
+		rest := strings.TrimSpace(text)[len(fields[0]):]
+		if strings.EqualFold(fields[1], "RECURSIVE") {
+			rest = strings.TrimSpace(rest)[len(fields[1]):]
+			return "WITH RECURSIVE " + cte + "," + rest
+		}
+		return "WITH " + cte + "," + rest
+	}
+	return "WITH " + cte + " " + text
 }
 
 // rewriter swaps the iterated table's references for placeholders and

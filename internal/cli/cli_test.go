@@ -1,0 +1,236 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run calls Do in process with stdin as a pipe-like reader (not a
+// terminal, so no shell) and returns the exit status and both streams.
+func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errw bytes.Buffer
+	code = Do(args, strings.NewReader(stdin), &out, &errw)
+	return code, out.String(), errw.String()
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCommand(t *testing.T) {
+	code, out, errw := run(t, "", "-c", "SELECT 40 + 2 AS answer")
+	if code != 0 || errw != "" {
+		t.Fatalf("code %d, stderr %q", code, errw)
+	}
+	want := "┌────────┐\n│ answer │\n├────────┤\n│     42 │\n└────────┘\n(1 row)\n"
+	if out != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestModeCSV(t *testing.T) {
+	for _, args := range [][]string{
+		{"--mode", "csv", "-c", "SELECT 1 AS a, 'x,y' AS b"},
+		{"-c", "SELECT 1 AS a, 'x,y' AS b", "-mode=CSV"},
+	} {
+		code, out, errw := run(t, "", args...)
+		if code != 0 || out != "a,b\n1,\"x,y\"\n" {
+			t.Errorf("%q: code %d, out %q, err %q", args, code, out, errw)
+		}
+	}
+}
+
+func TestScriptFileErrorPosition(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "s.sql", "SELECT 1 AS a;\n\nWITH ITERATE t AS (SELECT 1\n  ITERATE SELECT 2 UNTIL BANANAS) SELECT * FROM t;\nSELECT 2 AS b;\n")
+	code, out, errw := run(t, "", "--mode", "csv", "-f", f)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if out != "a\n1\n" {
+		t.Errorf("output %q: bail is on by default", out)
+	}
+	if !strings.HasPrefix(errw, f+":4:26: unknown stop test BANANAS") {
+		t.Errorf("stderr %q", errw)
+	}
+}
+
+func TestBailOff(t *testing.T) {
+	code, out, errw := run(t, "", "-c", "SELECT x; SELECT 'y;' AS b; SELECT z", "--bail", "off", "--mode", "csv")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (errors happened)", code)
+	}
+	if out != "b\ny;\n" {
+		t.Errorf("output %q: every statement must run", out)
+	}
+	if n := strings.Count(errw, "-c:1:"); n != 2 {
+		t.Errorf("stderr %q: want 2 errors at -c:1:", errw)
+	}
+}
+
+func TestPipedStdin(t *testing.T) {
+	code, out, errw := run(t, "SELECT 1 AS a;\n.mode line\nSELECT 2 AS b;\nSELECT 'open\n", "--mode", "csv")
+	if code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	if out != "a\n1\nb = 2\n" {
+		t.Errorf("output %q", out)
+	}
+	if errw != "<stdin>:4:8: unterminated string\n" {
+		t.Errorf("stderr %q", errw)
+	}
+}
+
+func TestScriptFromStdinDash(t *testing.T) {
+	code, out, errw := run(t, "SELECT 5 AS five;\nSELECT x;\n", "-f", "-", "--mode=csv")
+	if code != 1 || out != "five\n5\n" || !strings.HasPrefix(errw, "<stdin>:2:1: ") {
+		t.Errorf("code %d, out %q, err %q", code, out, errw)
+	}
+}
+
+func TestEmptyScript(t *testing.T) {
+	for _, args := range [][]string{{"-c", ""}, {"-c", "-- nothing"}, {}} {
+		code, out, errw := run(t, "", args...)
+		if code != 0 || out != "" || errw != "" {
+			t.Errorf("%q: code %d out %q err %q", args, code, out, errw)
+		}
+	}
+}
+
+func TestMissingFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "db.duckdb")
+	code, out, errw := run(t, "", db, "-f", filepath.Join(dir, "nope.sql"))
+	if code != 1 || out != "" {
+		t.Errorf("code %d out %q", code, out)
+	}
+	if want := "itersql: open " + filepath.Join(dir, "nope.sql") + ": no such file or directory\n"; errw != want {
+		t.Errorf("stderr %q, want %q", errw, want)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a database file was created although the script was missing")
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"--nope"},
+		{"--mode", "xml", "-c", "SELECT 1"},
+		{"--bail", "maybe"},
+		{"a.db", "b.db"},
+		{"-c", "SELECT 1", "-f", "x.sql"},
+		{"--max-iterations", "0"},
+		{"--progress", "sometimes"},
+		{"test"},
+	} {
+		code, out, errw := run(t, "", args...)
+		if code != 2 || out != "" || !strings.Contains(errw, "Usage:") {
+			t.Errorf("%q: code %d, out %q, stderr %q", args, code, out, errw)
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, a := range []string{"-h", "--help", "-help"} {
+		code, out, errw := run(t, "", a)
+		if code != 0 || !strings.HasPrefix(out, "Usage:") || errw != "" {
+			t.Errorf("%s: code %d, out %q", a, code, out)
+		}
+	}
+	code, out, _ := run(t, "", "--version")
+	if code != 0 || !strings.HasPrefix(out, "itersql ") {
+		t.Errorf("--version: code %d, out %q", code, out)
+	}
+}
+
+func TestDBFileAndFlagsAfterIt(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "g.duckdb")
+	code, _, errw := run(t, "", db, "-c", "CREATE TABLE nodes AS SELECT range AS id FROM range(5)")
+	if code != 0 {
+		t.Fatalf("create: %s", errw)
+	}
+	code, out, errw := run(t, "", db, "--mode", "csv", "-c", "SELECT count(*) AS n FROM nodes")
+	if code != 0 || out != "n\n5\n" {
+		t.Errorf("reopen: code %d, out %q, err %q", code, out, errw)
+	}
+}
+
+func TestSettingFlags(t *testing.T) {
+	q := "WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL FIXPOINT) SELECT i FROM t"
+	code, _, errw := run(t, "", "--max-iterations", "3", "-c", q)
+	if code != 1 || !strings.Contains(errw, "max_iterations = 3") {
+		t.Errorf("code %d, stderr %q", code, errw)
+	}
+	code, out, _ := run(t, "", "--max-state-rows=9", "--progress", "off", "--mode", "csv", "-c", ".settings")
+	if code != 0 || !strings.Contains(out, "max_state_rows,9,") || !strings.Contains(out, "progress,off,") {
+		t.Errorf("code %d, out %q", code, out)
+	}
+}
+
+func TestDotCommandsInScript(t *testing.T) {
+	script := `CREATE TABLE edges(src INT, dst INT);
+.tables
+.schema edges
+.bogus
+SELECT 1 AS after;
+`
+	code, out, errw := run(t, script, "--mode", "csv", "--bail=off")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 for the unknown command", code)
+	}
+	if !strings.Contains(out, "name\nedges\n") || !strings.Contains(out, "CREATE TABLE edges(src INTEGER, dst INTEGER);\n") || !strings.HasSuffix(out, "after\n1\n") {
+		t.Errorf("output %q", out)
+	}
+	if errw != "<stdin>:4:1: unknown command .bogus (.help lists the commands)\n" {
+		t.Errorf("stderr %q", errw)
+	}
+}
+
+func TestReadRelativeToWorkingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "inc.sql", "SELECT 7 AS seven;\n")
+	t.Chdir(dir)
+	code, out, errw := run(t, "", "--mode", "csv", "-c", ".read inc.sql")
+	if code != 0 || out != "seven\n7\n" {
+		t.Errorf("code %d, out %q, err %q", code, out, errw)
+	}
+}
+
+func TestGoldenSubcommand(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.sql", ".mode csv\nSELECT 1 AS a;\nSELECT nope;\n")
+	// No golden yet: a failure with a hint.
+	code, out, _ := run(t, "", "test", dir)
+	if code != 1 || !strings.Contains(out, "missing "+filepath.Join(dir, "a.golden")) || !strings.HasSuffix(out, "FAIL: 0 passed, 1 failed\n") {
+		t.Fatalf("code %d, out %q", code, out)
+	}
+	code, out, _ = run(t, "", "test", "-update", dir)
+	if code != 0 || !strings.HasSuffix(out, "ok: 1 passed, 0 failed\n") {
+		t.Fatalf("update: code %d, out %q", code, out)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "a.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(got), "a\n1\na.sql:3:1: ") {
+		t.Errorf("golden %q: want output and errors interleaved, errors named a.sql", got)
+	}
+	code, out, _ = run(t, "", "test", dir)
+	if code != 0 || out != "ok: 1 passed, 0 failed\n" {
+		t.Errorf("rerun: code %d, out %q", code, out)
+	}
+	writeFile(t, dir, "a.golden", "a\n2\n")
+	code, out, _ = run(t, "", "test", filepath.Join(dir, "a.sql"))
+	if code != 1 || !strings.Contains(out, "-2\n+1\n") || !strings.HasSuffix(out, "FAIL: 0 passed, 1 failed\n") {
+		t.Errorf("mismatch: code %d, out %q", code, out)
+	}
+}

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// ptyOutput collects what the program writes to its terminal.
+type ptyOutput struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (p *ptyOutput) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.Write(b)
+}
+
+func (p *ptyOutput) String() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.String()
+}
+
+// waitFor waits until the output after offset from contains s and returns
+// the offset just past it, so successive waits read forward.
+func (p *ptyOutput) waitFor(t *testing.T, from int, s string) int {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		out := p.String()
+		if i := strings.Index(out[from:], s); i >= 0 {
+			return from + i + len(s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %q; terminal shows:\n%s", s, p.String()[from:])
+	return 0
+}
+
+// TestTerminalSession runs the real binary on a pseudo-terminal: the
+// shell starts because stdin is a TTY, runs a multi-line statement,
+// cancels a long WITH ITERATE with Ctrl-C (showing the live progress line
+// first, since stderr is a terminal too) and keeps going, then exits on
+// Ctrl-D with status 0 and leaves its history file.
+func TestTerminalSession(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "itersql")
+	build := osexec.Command("go", "build", "-o", bin, "github.com/itersql/itersql/cmd/itersql")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := osexec.Command(bin)
+	cmd.Env = append(os.Environ(), "HOME="+dir, "TERM=xterm")
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tty.Close()
+	out := &ptyOutput{}
+	go func() { _, _ = copyAll(out, tty) }()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+		}
+	}()
+
+	at := out.waitFor(t, 0, "itersql> ")
+	type_ := func(s string) {
+		if _, err := tty.Write([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type_("SELECT 40 + 2\r")
+	at = out.waitFor(t, at, "   ...> ")
+	type_("  AS answer;\r")
+	at = out.waitFor(t, at, "│     42 │")
+	at = out.waitFor(t, at, "itersql> ")
+
+	// A loop that would run for minutes; Ctrl-C once it shows progress.
+	type_("WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 1000000 ITERATIONS) SELECT i FROM t;\r")
+	at = out.waitFor(t, at, "t: iteration ")
+	type_("\x03")
+	at = out.waitFor(t, at, "canceled")
+	at = out.waitFor(t, at, "itersql> ")
+
+	type_("SELECT 'still here' AS s;\r")
+	at = out.waitFor(t, at, "still here")
+	out.waitFor(t, at, "itersql> ")
+	type_("\x04")
+
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit: %v\n%s", err, out)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no exit after Ctrl-D:\n%s", out)
+	}
+	hist, err := os.ReadFile(filepath.Join(dir, ".itersql_history"))
+	if err != nil || !strings.Contains(string(hist), "still here") {
+		t.Errorf("history %q, %v", hist, err)
+	}
+}
+
+// copyAll copies until the terminal closes (EIO on Linux once the
+// program exits), which is not an error here.
+func copyAll(dst *ptyOutput, src *os.File) (int64, error) {
+	var n int64
+	buf := make([]byte, 4096)
+	for {
+		k, err := src.Read(buf)
+		if k > 0 {
+			dst.Write(buf[:k])
+			n += int64(k)
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+}

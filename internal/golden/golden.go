@@ -1,0 +1,198 @@
+// Package golden runs itersql's golden-file tests: each NAME.sql script
+// runs in a fresh in-memory database and everything it prints must equal
+// NAME.golden next to it.
+//
+// A script runs exactly as `itersql -f NAME.sql` would (the same
+// repl.Handler.RunScript), with two differences that make a test useful:
+// bail is off, so every statement runs and one test file can show many
+// errors; and stdout and stderr go to one writer, so errors appear in the
+// golden file where they happened. Scripts run one after another with
+// their own folder as the working directory, so they can .read or COPY
+// files next to them by relative path.
+package golden
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/itersql/itersql/exec"
+	"github.com/itersql/itersql/internal/render"
+	"github.com/itersql/itersql/internal/repl"
+)
+
+// Run runs the golden tests in paths: NAME.sql files, or folders searched
+// recursively for them. Files and folders whose names start with '_' or
+// '.' are skipped when searching a folder, so a test can .read a helper
+// script (_setup.sql) that is not a test itself.
+//
+// A test passes when its output equals NAME.golden; otherwise Run prints a
+// unified diff to out. A missing golden file is a failure. With update,
+// golden files are (re)written from the output instead and every test
+// that ran counts as passed. Run ends with a summary line
+// "ok: N passed, M failed" (or "FAIL: ..."). err is for problems that stop
+// the run before any test: a path that does not exist, or is not .sql.
+func Run(paths []string, update bool, out io.Writer) (passed, failed int, err error) {
+	files, err := collect(paths)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, file := range files {
+		if runOne(file, update, out) {
+			passed++
+		} else {
+			failed++
+		}
+	}
+	status := "ok"
+	if failed > 0 {
+		status = "FAIL"
+	}
+	fmt.Fprintf(out, "%s: %d passed, %d failed\n", status, passed, failed)
+	return passed, failed, nil
+}
+
+// collect expands paths to the list of test scripts, in a stable order.
+func collect(paths []string) ([]string, error) {
+	var files []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			files = append(files, p)
+		}
+	}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("golden: %w", err)
+		}
+		if !info.IsDir() {
+			if filepath.Ext(p) != ".sql" {
+				return nil, fmt.Errorf("golden: %s: not a .sql file", p)
+			}
+			add(filepath.Clean(p))
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			name := d.Name()
+			if path != p && (strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".")) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() && filepath.Ext(name) == ".sql" {
+				add(path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("golden: %w", err)
+		}
+	}
+	return files, nil
+}
+
+// goldenPath is the expected-output file of a test script.
+func goldenPath(script string) string {
+	return strings.TrimSuffix(script, ".sql") + ".golden"
+}
+
+// runOne runs one test, reports any failure to out, and says if it passed.
+func runOne(script string, update bool, out io.Writer) bool {
+	got, err := runScript(script)
+	if err != nil {
+		fmt.Fprintf(out, "--- FAIL: %s\n%v\n", script, err)
+		return false
+	}
+	gp := goldenPath(script)
+	want, err := os.ReadFile(gp)
+	if update {
+		if err == nil && bytes.Equal(want, got) {
+			return true
+		}
+		if err := os.WriteFile(gp, got, 0o644); err != nil {
+			fmt.Fprintf(out, "--- FAIL: %s\n%v\n", script, err)
+			return false
+		}
+		fmt.Fprintf(out, "updated %s\n", gp)
+		return true
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(out, "--- FAIL: %s\nmissing %s (run `itersql test -update %s` to create it, then review it)\n", script, gp, script)
+		return false
+	}
+	if err != nil {
+		fmt.Fprintf(out, "--- FAIL: %s\n%v\n", script, err)
+		return false
+	}
+	if bytes.Equal(want, got) {
+		return true
+	}
+	diff, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A:        difflib.SplitLines(string(want)),
+		B:        difflib.SplitLines(string(got)),
+		FromFile: gp,
+		ToFile:   script + " (output)",
+		Context:  3,
+	})
+	if err != nil {
+		diff = fmt.Sprintf("(no diff: %v)\n", err)
+	}
+	fmt.Fprintf(out, "--- FAIL: %s\n%s", script, diff)
+	if !strings.HasSuffix(diff, "\n") {
+		fmt.Fprintln(out)
+	}
+	return false
+}
+
+// runScript runs a test script in a fresh in-memory session, in its own
+// folder, and returns its combined output.
+func runScript(script string) (out []byte, err error) {
+	abs, err := filepath.Abs(script)
+	if err != nil {
+		return nil, fmt.Errorf("golden: %w", err)
+	}
+	dir, base := filepath.Split(abs)
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("golden: %w", err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		return nil, fmt.Errorf("golden: %w", err)
+	}
+	defer func() {
+		if cerr := os.Chdir(wd); cerr != nil && err == nil {
+			err = fmt.Errorf("golden: restore working directory: %w", cerr)
+		}
+	}()
+	f, err := os.Open(base)
+	if err != nil {
+		return nil, fmt.Errorf("golden: %w", err)
+	}
+	defer f.Close()
+	sess, err := exec.Open("")
+	if err != nil {
+		return nil, fmt.Errorf("golden: %w", err)
+	}
+	var buf bytes.Buffer
+	h := &repl.Handler{Sess: sess, Out: &buf, Err: &buf, Mode: render.ModeTable}
+	defer func() {
+		if cerr := h.Sess.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("golden: close session: %w", cerr)
+		}
+	}()
+	h.RunScript(base, f)
+	return buf.Bytes(), nil
+}

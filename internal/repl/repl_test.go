@@ -1,0 +1,360 @@
+package repl
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/itersql/itersql/exec"
+	"github.com/itersql/itersql/internal/render"
+)
+
+// fakeEditor feeds scripted lines to the shell, as if typed, and records
+// the prompts it was shown. An entry of "^C" is a Ctrl-C at the prompt;
+// the end of the lines is Ctrl-D.
+type fakeEditor struct {
+	lines   []string
+	prompts []string
+	closed  bool
+}
+
+func (f *fakeEditor) Readline(prompt string) (string, error) {
+	f.prompts = append(f.prompts, prompt)
+	if len(f.lines) == 0 {
+		return "", io.EOF
+	}
+	line := f.lines[0]
+	f.lines = f.lines[1:]
+	if line == "^C" {
+		return "", ErrInterrupt
+	}
+	return line, nil
+}
+
+func (f *fakeEditor) Close() error { f.closed = true; return nil }
+
+// newHandler returns a handler on a fresh in-memory session, writing
+// results and errors to separate buffers.
+func newHandler(t *testing.T) (h *Handler, out, errw *bytes.Buffer) {
+	t.Helper()
+	sess, err := exec.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errw = &bytes.Buffer{}, &bytes.Buffer{}
+	h = &Handler{Sess: sess, Out: out, Err: errw, Mode: render.ModeCSV}
+	t.Cleanup(func() { h.Sess.Close() })
+	return h, out, errw
+}
+
+func interact(t *testing.T, h *Handler, lines ...string) *fakeEditor {
+	t.Helper()
+	ed := &fakeEditor{lines: lines}
+	if err := h.Interact(ed); err != nil {
+		t.Fatalf("Interact: %v", err)
+	}
+	return ed
+}
+
+func TestInteractMultiLine(t *testing.T) {
+	h, out, errw := newHandler(t)
+	ed := interact(t, h,
+		"SELECT 1 AS a,",
+		"  'x;y' AS b",
+		";",
+		"SELECT 2 AS c; SELECT",
+		"3 AS d;",
+	)
+	if got, want := out.String(), "a,b\n1,x;y\nc\n2\nd\n3\n"; got != want {
+		t.Errorf("output:\n%s\nwant:\n%s", got, want)
+	}
+	if errw.Len() != 0 {
+		t.Errorf("stderr: %s", errw)
+	}
+	want := []string{Prompt, ContinuationPrompt, ContinuationPrompt, Prompt, ContinuationPrompt, Prompt}
+	if strings.Join(ed.prompts, "|") != strings.Join(want, "|") {
+		t.Errorf("prompts %q, want %q", ed.prompts, want)
+	}
+}
+
+func TestInteractErrorThenContinue(t *testing.T) {
+	h, out, errw := newHandler(t)
+	h.Bail = true // the shell carries on whatever bail says
+	interact(t, h,
+		"SELECT 1 AS a;",
+		"WITH ITERATE t AS (SELECT 1",
+		"  ITERATE SELECT 2 UNTIL BANANAS) SELECT * FROM t;",
+		"SELECT 2 AS b;",
+	)
+	if got, want := out.String(), "a\n1\nb\n2\n"; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+	// The position counts from the entry's first line, and the line is
+	// shown with a caret under the error.
+	e := errw.String()
+	if !strings.HasPrefix(e, "2:26: ") || !strings.Contains(e, "BANANAS") {
+		t.Errorf("stderr %q, want an error at 2:26 naming the stop test", e)
+	}
+	if !strings.Contains(e, "\n    ITERATE SELECT 2 UNTIL BANANAS) SELECT * FROM t;\n"+strings.Repeat(" ", 27)+"^\n") {
+		t.Errorf("stderr %q lacks the line with a caret", e)
+	}
+	if h.Failures() != 1 {
+		t.Errorf("Failures() = %d, want 1", h.Failures())
+	}
+}
+
+func TestInteractExit(t *testing.T) {
+	h, out, _ := newHandler(t)
+	ed := interact(t, h, "SELECT 1 AS a;", ".exit", "SELECT 2 AS b;")
+	if got := out.String(); got != "a\n1\n" {
+		t.Errorf("output %q: .exit did not stop the shell", got)
+	}
+	if len(ed.lines) != 1 {
+		t.Errorf("%d lines left unread, want 1", len(ed.lines))
+	}
+}
+
+func TestInteractInterruptClearsBuffer(t *testing.T) {
+	h, out, errw := newHandler(t)
+	ed := interact(t, h, "SELECT 'half", "^C", ".mode line", "SELECT 1 AS a;")
+	if got := out.String(); got != "a = 1\n" {
+		t.Errorf("output %q, want the statement after Ctrl-C only", got)
+	}
+	if errw.Len() != 0 {
+		t.Errorf("stderr: %s", errw)
+	}
+	// After Ctrl-C the prompt is the main one again.
+	if ed.prompts[2] != Prompt {
+		t.Errorf("prompt after Ctrl-C %q", ed.prompts[2])
+	}
+}
+
+func TestInteractUnknownDotCommand(t *testing.T) {
+	h, out, errw := newHandler(t)
+	interact(t, h, ".nope", "SELECT 1 AS a;")
+	// An error at the start of what was typed gets no caret line.
+	if errw.String() != "1:1: unknown command .nope (.help lists the commands)\n" {
+		t.Errorf("stderr %q", errw)
+	}
+	if out.String() != "a\n1\n" {
+		t.Errorf("output %q", out)
+	}
+}
+
+func TestScriptPositionsAndBail(t *testing.T) {
+	src := "-- a comment\n.mode csv\nSELECT 1 AS a;\n\n  SELECT x;\nSELECT 2 AS b;\n"
+	for _, bail := range []bool{true, false} {
+		h, out, errw := newHandler(t)
+		h.Bail = bail
+		if h.RunScript("s.sql", strings.NewReader(src)) {
+			t.Errorf("bail=%v: RunScript reported success", bail)
+		}
+		if !strings.HasPrefix(errw.String(), "s.sql:5:3: ") {
+			t.Errorf("bail=%v: stderr %q, want s.sql:5:3: ...", bail, errw)
+		}
+		want := "a\n1\n"
+		if !bail {
+			want += "b\n2\n"
+		}
+		if out.String() != want {
+			t.Errorf("bail=%v: output %q, want %q", bail, out, want)
+		}
+	}
+}
+
+func TestScriptLastStatementWithoutSemicolon(t *testing.T) {
+	h, out, errw := newHandler(t)
+	if !h.RunScript("-c", strings.NewReader("SELECT 1 AS a; SELECT 2 AS b")) {
+		t.Fatalf("failed: %s", errw)
+	}
+	if out.String() != "a\n1\nb\n2\n" {
+		t.Errorf("output %q", out)
+	}
+}
+
+func TestScriptUnterminatedString(t *testing.T) {
+	h, _, errw := newHandler(t)
+	if h.RunScript("u.sql", strings.NewReader("SELECT 1;\nSELECT 'open;\n")) {
+		t.Fatal("RunScript reported success")
+	}
+	if !strings.HasPrefix(errw.String(), "u.sql:2:8: unterminated string") {
+		t.Errorf("stderr %q", errw)
+	}
+}
+
+func TestScriptEmptyAndComments(t *testing.T) {
+	for _, src := range []string{"", "\n\n", "-- only a comment\n", "/* a\nb */\n", ";;\n"} {
+		h, out, errw := newHandler(t)
+		if !h.RunScript("e.sql", strings.NewReader(src)) || out.Len() != 0 || errw.Len() != 0 {
+			t.Errorf("%q: out %q err %q", src, out, errw)
+		}
+	}
+}
+
+func TestScriptExitStopsWithoutFailure(t *testing.T) {
+	h, out, _ := newHandler(t)
+	if !h.RunScript("x.sql", strings.NewReader("SELECT 1 AS a;\n.exit\nSELECT 2 AS b;\n")) {
+		t.Error(".exit made the script fail")
+	}
+	if out.String() != "a\n1\n" {
+		t.Errorf("output %q", out)
+	}
+}
+
+func TestScriptBOM(t *testing.T) {
+	h, _, errw := newHandler(t)
+	h.RunScript("b.sql", strings.NewReader("\ufeffSELECT 'x"))
+	if !strings.HasPrefix(errw.String(), "b.sql:1:8: ") {
+		t.Errorf("stderr %q, want column 8 (BOM not counted)", errw)
+	}
+}
+
+func TestReadNestedFileBails(t *testing.T) {
+	dir := t.TempDir()
+	inner := filepath.Join(dir, "inner.sql")
+	if err := os.WriteFile(inner, []byte("SELECT 1 AS a;\nSELECT oops;\nSELECT 2 AS b;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, out, errw := newHandler(t)
+	h.Bail = true
+	h.RunScript("outer.sql", strings.NewReader(".read '"+inner+"'\nSELECT 3 AS c;\n"))
+	if out.String() != "a\n1\n" {
+		t.Errorf("output %q: bail inside .read must stop the outer script too", out)
+	}
+	// DuckDB's own errors are placed at the statement's start.
+	if !strings.HasPrefix(errw.String(), inner+":2:1: ") {
+		t.Errorf("stderr %q, want the error in the read file's name", errw)
+	}
+}
+
+func TestReadSelf(t *testing.T) {
+	dir := t.TempDir()
+	self := filepath.Join(dir, "self.sql")
+	if err := os.WriteFile(self, []byte(".read "+self+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, _, errw := newHandler(t)
+	h.RunScript("start", strings.NewReader(".read "+self+"\n"))
+	if !strings.Contains(errw.String(), "nested more than") {
+		t.Errorf("stderr %q", errw)
+	}
+}
+
+func TestDotCommands(t *testing.T) {
+	h, out, errw := newHandler(t)
+	h.Mode = render.ModeTable
+	script := strings.Join([]string{
+		"CREATE TABLE edges(src INT, dst INT);",
+		"CREATE VIEW v AS SELECT src FROM edges;",
+		".mode csv",
+		".tables",
+		".schema edges",
+		".maxrows 1",
+		".mode table",
+		"SELECT * FROM range(3) r(i);",
+		".bail",
+		".timer on",
+		"SELECT 1 AS t;",
+		".timer off",
+		".mode bogus",
+		".maxrows -1",
+		".timer maybe",
+	}, "\n")
+	h.RunScript("d.sql", strings.NewReader(script))
+	o := out.String()
+	for _, want := range []string{
+		"name\nedges\nv\n",
+		"CREATE TABLE edges(src INTEGER, dst INTEGER);\n",
+		"(3 rows, 1 shown)\n",
+		"bail: off\n",
+		"Run Time: ",
+	} {
+		if !strings.Contains(o, want) {
+			t.Errorf("output lacks %q:\n%s", want, o)
+		}
+	}
+	e := errw.String()
+	for _, want := range []string{
+		"d.sql:13:1: .mode: unknown output mode",
+		"d.sql:14:1: .maxrows: want a whole number",
+		"d.sql:15:1: .timer: want on or off",
+	} {
+		if !strings.Contains(e, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, e)
+		}
+	}
+}
+
+func TestOpenReplacesSession(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.duckdb")
+	h, out, errw := newHandler(t)
+	h.Sess.Settings.MaxIterations = 7
+	old := h.Sess
+	ok := h.RunScript("o.sql", strings.NewReader(".open "+db+"\nCREATE TABLE kept AS SELECT 42 AS v;\n.open\nSELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'kept';\n.open "+db+"\nSELECT v FROM kept;\n"))
+	if !ok {
+		t.Fatalf("stderr: %s", errw)
+	}
+	if h.Sess == old || h.Sess.Settings.MaxIterations != 7 {
+		t.Errorf("session not replaced or settings lost: %+v", h.Sess.Settings)
+	}
+	if !strings.HasSuffix(out.String(), "n\n0\nv\n42\n") {
+		t.Errorf("output %q", out)
+	}
+}
+
+func TestSplitArgs(t *testing.T) {
+	got, err := splitArgs(` read 'my file.sql'  "x y"z  `)
+	if err != nil || strings.Join(got, "|") != "read|my file.sql|x yz" {
+		t.Errorf("got %q, %v", got, err)
+	}
+	if _, err := splitArgs(`read 'open`); err == nil {
+		t.Error("unterminated quote accepted")
+	}
+}
+
+func TestFormatProgress(t *testing.T) {
+	st := exec.IterStat{Iteration: 12, Rows: 1234, Changed: 56}
+	if got, want := formatProgress("cc", st, 1234e6), "cc: iteration 12  rows 1,234  changed 56  1.2s"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	st.Changed = -1
+	if got, want := formatProgress("cc", st, 0), "cc: iteration 12  rows 1,234  0.0s"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", -1234567: "-1,234,567"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestProgressLineErased(t *testing.T) {
+	h, out, errw := newHandler(t)
+	h.Sess.Settings.Progress = "on"
+	q := "WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t UNTIL 3 ITERATIONS) SELECT i FROM t;"
+	if !h.RunScript("p.sql", strings.NewReader(q)) {
+		t.Fatal(errw)
+	}
+	if out.String() != "i\n3\n" {
+		t.Errorf("output %q", out)
+	}
+	e := errw.String()
+	if !strings.HasPrefix(e, "\rt: iteration ") || !strings.HasSuffix(e, "\r") || strings.Contains(e, "\n") {
+		t.Errorf("progress output %q: want \\r-rewritten line, erased at the end", e)
+	}
+	if h.Sess.Progress != nil {
+		t.Error("progress callback left on the session")
+	}
+	// Off, and auto without a terminal, draw nothing.
+	for _, p := range []string{"off", "auto"} {
+		errw.Reset()
+		h.Sess.Settings.Progress = p
+		h.RunScript("p.sql", strings.NewReader(q))
+		if errw.Len() != 0 {
+			t.Errorf("progress %s drew %q", p, errw)
+		}
+	}
+}
