@@ -92,7 +92,7 @@ func TestPipedStdin(t *testing.T) {
 
 func TestScriptFromStdinDash(t *testing.T) {
 	code, out, errw := run(t, "SELECT 5 AS five;\nSELECT x;\n", "-f", "-", "--mode=csv")
-	if code != 1 || out != "five\n5\n" || !strings.HasPrefix(errw, "<stdin>:2:1: ") {
+	if code != 1 || out != "five\n5\n" || !strings.HasPrefix(errw, "<stdin>:2:8: ") {
 		t.Errorf("code %d, out %q, err %q", code, out, errw)
 	}
 }
@@ -221,7 +221,7 @@ func TestGoldenSubcommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(got), "a\n1\na.sql:3:1: ") {
+	if !strings.HasPrefix(string(got), "a\n1\na.sql:3:8: ") {
 		t.Errorf("golden %q: want output and errors interleaved, errors named a.sql", got)
 	}
 	code, out, _ = run(t, "", "test", dir)
