@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/itersql/itersql/internal/sqlscan"
 	"github.com/itersql/itersql/parser"
@@ -18,18 +19,21 @@ func (s *Session) Exec(ctx context.Context, src string, pos sqlscan.Pos) (*Resul
 	}
 	switch st := st.(type) {
 	case *parser.Passthrough:
+		if res, ok, err := s.skewSelect(ctx, st); ok {
+			return res, err
+		}
 		res, err := s.query(ctx, st.SQL)
 		if err != nil {
-			return nil, positioned(st.Pos, err)
+			return nil, positioned(duckPos(st.SQL, st.Pos, err), err)
 		}
-		return res, nil
+		return quietCount(st.SQL, res), nil
 	case *parser.Set:
 		if !IsSetting(st.Name) {
 			res, err := s.query(ctx, st.SQL)
 			if err != nil {
 				return nil, positioned(st.Pos, err)
 			}
-			return res, nil
+			return quietCount(st.SQL, res), nil
 		}
 		if err := s.Settings.Set(st.Name, st.Value); err != nil {
 			return nil, &sqlscan.Error{Pos: st.Pos, Msg: err.Error(), Err: err}
@@ -47,25 +51,47 @@ func (s *Session) Exec(ctx context.Context, src string, pos sqlscan.Pos) (*Resul
 			return nil, err
 		}
 		if !st.Analyze {
-			return &Result{Text: plan.Explain(s.Settings.List())}, nil
+			return &Result{Text: s.skewExplain(ctx, plan, plan.Explain(s.Settings.List())) + s.checkpointPolicy(ctx, plan)}, nil
 		}
 		res, err := s.Run(ctx, plan, true)
 		if err != nil {
 			return nil, err
 		}
-		return analyzeTable(res.Stats), nil
+		return analyzeTable(res.Stats, s.Settings.ExplainTiming), nil
 	}
 	return nil, fmt.Errorf("unknown statement %T", st)
 }
 
+// quietCount drops the one-cell "Count" table DuckDB returns for DDL and
+// DML, which its own CLI does not print either.
+func quietCount(sql string, res *Result) *Result {
+	if len(res.Columns) == 1 && res.Columns[0] == "Success" && len(res.Rows) == 0 {
+		// SET, BEGIN, PRAGMA, ATTACH ...: DuckDB's CLI prints nothing.
+		return &Result{}
+	}
+	if len(res.Columns) != 1 || res.Columns[0] != "Count" || len(res.Rows) > 1 {
+		return res
+	}
+	first := strings.ToUpper(strings.Fields(sql + " x")[0])
+	switch first {
+	case "CREATE", "INSERT", "UPDATE", "DELETE", "COPY", "MERGE", "ALTER", "DROP":
+		return &Result{}
+	}
+	return res
+}
+
 // analyzeTable is EXPLAIN ANALYZE's output: one row per iteration.
-func analyzeTable(stats []IterStat) *Result {
+func analyzeTable(stats []IterStat, timing bool) *Result {
 	res := &Result{Columns: []string{"iteration", "rows", "changed", "ms", "notes"}, Stats: stats}
 	for _, st := range stats {
-		res.Rows = append(res.Rows, []any{
-			int64(st.Iteration), st.Rows, st.Changed,
-			float64(st.Duration.Microseconds()) / 1000, st.Note,
-		})
+		var ms, changed any
+		if timing {
+			ms = float64(st.Duration.Microseconds()) / 1000
+		}
+		if st.Changed >= 0 {
+			changed = st.Changed
+		}
+		res.Rows = append(res.Rows, []any{int64(st.Iteration), st.Rows, changed, ms, st.Note})
 	}
 	return res
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/itersql/itersql/internal/sqlscan"
 )
@@ -80,5 +81,88 @@ func TestConnectedComponents(t *testing.T) {
 	res := mustExec(t, s, `SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__itersql%'`)
 	if fmt.Sprint(res.Rows[0][0]) != "0" {
 		t.Errorf("temp tables left: %v", res.Rows)
+	}
+}
+
+// itersqlTables counts the run tables in the session's catalogs.
+func itersqlTables(t *testing.T, s *Session) int64 {
+	t.Helper()
+	var n int64
+	err := s.conn.QueryRowContext(context.Background(),
+		`SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__itersql%'`).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestTablesDuringRun checks the memory promise: a plain run holds at most
+// the current and previous state, a keyed run the state and one delta.
+func TestTablesDuringRun(t *testing.T) {
+	s := open(t)
+	for _, tc := range []struct {
+		q   string
+		max int64
+	}{{ccPlain, 1}, {ccKey, 2}} {
+		var most int64
+		s.Progress = func(string, IterStat, time.Duration) {
+			if n := itersqlTables(t, s); n > most {
+				most = n
+			}
+		}
+		mustExec(t, s, tc.q)
+		s.Progress = nil
+		// Between iterations a plain run keeps only its state; a keyed run
+		// its state and the delta the next step reads.
+		if most == 0 || most > tc.max {
+			t.Errorf("%d run tables alive between iterations, want 1..%d\n%s", most, tc.max, tc.q)
+		}
+		if n := itersqlTables(t, s); n != 0 {
+			t.Errorf("%d run tables left after the run", n)
+		}
+	}
+}
+
+// TestCancel cancels a runaway loop: the error says so, no table is left,
+// and the session still works.
+func TestCancel(t *testing.T) {
+	s := open(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	s.Progress = func(_ string, st IterStat, _ time.Duration) {
+		if st.Iteration == 3 {
+			cancel()
+		}
+	}
+	_, err := s.Exec(ctx, `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL FIXPOINT) SELECT i FROM t`, sqlscan.Pos{Line: 1, Col: 1})
+	s.Progress = nil
+	if err == nil || !strings.Contains(err.Error(), "cancel") {
+		t.Fatalf("want a cancel error, got %v", err)
+	}
+	if n := itersqlTables(t, s); n != 0 {
+		t.Errorf("%d run tables left after cancel", n)
+	}
+	if got := rowsText(mustExec(t, s, "SELECT 1")); got != "1\n" {
+		t.Errorf("session unusable after cancel: %q", got)
+	}
+}
+
+// TestErrorsLeaveNothing runs failing statements of every kind and checks
+// that each left no table behind.
+func TestErrorsLeaveNothing(t *testing.T) {
+	s := open(t)
+	s.Settings.MaxIterations = 20
+	for _, q := range []string{
+		`WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT 'x' FROM t UNTIL 3 ITERATIONS) SELECT i FROM t`,
+		`WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL FIXPOINT) SELECT i FROM t`,
+		`WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 0 ITERATE SELECT 1, v + 1 FROM t UNION ALL SELECT 1, 9 UNTIL FIXPOINT) SELECT * FROM t`,
+		`WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 3 ITERATIONS) SELECT nope FROM t`,
+		`WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL (SELECT nope FROM t)) SELECT i FROM t`,
+	} {
+		if _, err := s.Exec(context.Background(), q, sqlscan.Pos{Line: 1, Col: 1}); err == nil {
+			t.Errorf("no error for %s", q)
+		}
+		if n := itersqlTables(t, s); n != 0 {
+			t.Errorf("%d run tables left after %s", n, q)
+		}
 	}
 }

@@ -28,6 +28,8 @@ type run struct {
 	// catalog instead of the connection's temp schema, so that other
 	// connections (parallel skew tasks) can read them.
 	shared bool
+	ckpt   *ckptRun // checkpoints of this run (exec/checkpoint.go); nil when off
+	skew   *skewRun // skewed-join splits (exec/skew.go); nil when off or nothing joins
 }
 
 // Run executes plan and returns the final query's result. analyze keeps
@@ -36,6 +38,7 @@ type run struct {
 func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *Result, err error) {
 	s.seq++
 	r := &run{s: s, p: p, ctx: ctx, id: s.seq, live: map[string]bool{}, analyze: analyze || s.Progress != nil, start: time.Now()}
+	r.skewInit()
 	defer func() {
 		if cerr := r.dropAll(); cerr != nil && err == nil {
 			err = cerr
@@ -50,11 +53,21 @@ func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *
 	if err != nil {
 		return nil, err
 	}
-	res, err = s.query(ctx, planner.Bind(p.Final.SQL, state, "", ""))
+	final, err := r.skewFinal(state)
 	if err != nil {
+		return nil, err
+	}
+	res, err = s.query(ctx, final)
+	if err != nil {
+		if p.Final.SyntaxErr != nil && strings.Contains(err.Error(), "Parser Error") {
+			// Neither TiDB's parser nor DuckDB's reads it: TiDB's error
+			// says where, in the user's text.
+			return nil, p.Final.SyntaxErr
+		}
 		return nil, positioned(p.Final.Pos, fmt.Errorf("final query of %s: %s", p.Name, duckMessage(err)))
 	}
 	res.Stats = r.stats
+	r.checkpointFinish()
 	return res, nil
 }
 
@@ -250,12 +263,16 @@ func (r *run) stop(k int, changed int64, state, previous, delta string) (bool, e
 				return true, nil
 			}
 		case parser.Condition:
-			var ok *bool
+			var v any
 			q := planner.Bind(st.Cond.SQL, state, previous, delta)
-			if err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&ok); err != nil {
+			if err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&v); err != nil {
 				return false, r.partErr(*st.Cond, k, err)
 			}
-			if ok != nil && *ok {
+			ok, isBool := v.(bool)
+			if v != nil && !isBool {
+				return false, r.errorf(st.Cond.Pos, "iteration %d, UNTIL condition of %s: the condition must be true or false, not %v (%T)", k, r.p.Name, v, v)
+			}
+			if ok {
 				return true, nil
 			}
 		}
@@ -316,8 +333,15 @@ func (r *run) plain() (string, error) {
 			}
 		}
 		next := r.table("s", k)
-		if err := r.create(next, r.castStep(step)+r.limit()); err != nil {
+		stepSQL, skewNote, err := r.skewStep(k, step, cur, "", "")
+		if err != nil {
+			return "", err
+		}
+		if err := r.create(next, r.castStep(stepSQL)+r.limit()); err != nil {
 			return "", r.stepErr(k, step, err)
+		}
+		if err := r.skewRelease(); err != nil {
+			return "", err
 		}
 		var newRows, changed int64 = 0, -1
 		q := "SELECT count(*) FROM " + next
@@ -356,7 +380,7 @@ func (r *run) plain() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		r.record(k, newRows, changed, began, note)
+		r.record(k, newRows, changed, began, joinNotes(note, skewNote))
 		if done {
 			return cur, nil
 		}
@@ -426,8 +450,15 @@ func (r *run) keyed() (string, error) {
 			}
 		}
 		out := r.table("r", k)
-		if err := r.create(out, r.castStep(step)); err != nil {
+		stepSQL, skewNote, err := r.skewStep(k, step, state, "", deltaView)
+		if err != nil {
+			return "", err
+		}
+		if err := r.create(out, r.castStep(stepSQL)); err != nil {
 			return "", r.stepErr(k, step, err)
+		}
+		if err := r.skewRelease(); err != nil {
+			return "", err
 		}
 		if dup, err := r.duplicateKey(out); err != nil {
 			return "", r.partErr(p.Step, k, err)
@@ -490,7 +521,7 @@ func (r *run) keyed() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		r.record(k, rows, changed, began, note)
+		r.record(k, rows, changed, began, joinNotes(note, skewNote))
 		if done {
 			return state, nil
 		}

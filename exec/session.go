@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +44,10 @@ type Session struct {
 	Settings Settings
 	// Progress, when set, is called after each iteration of a WITH ITERATE.
 	Progress func(name string, st IterStat, elapsed time.Duration)
+	// Notice, when set, gets messages for the user that are not results:
+	// "resuming cc at iteration 40 from ...", warnings about damaged
+	// checkpoints. nil drops them.
+	Notice   func(msg string)
 	seq      int  // numbers the temp tables of each run so runs never collide
 	attached bool // SharedCatalog is attached
 }
@@ -135,6 +141,40 @@ func duckMessage(err error) string {
 		msg = msg[:i]
 	}
 	return strings.TrimSpace(msg)
+}
+
+var lineContext = regexp.MustCompile(`\n\nLINE (\d+): (.*)\n( *)\^`)
+
+// duckPos finds where in src (which starts at p) DuckDB's error points: its
+// message ends with "LINE n: <excerpt>" and a caret under the bad token.
+// Without that context the statement's start is the best we know.
+func duckPos(src string, p sqlscan.Pos, err error) sqlscan.Pos {
+	m := lineContext.FindStringSubmatch(err.Error())
+	if m == nil {
+		if strings.Contains(err.Error(), "at end of input") {
+			return p.Advance(strings.TrimRight(src, " \t\r\n"))
+		}
+		return p
+	}
+	n, _ := strconv.Atoi(m[1])
+	excerpt := m[2]
+	caret := len(m[3]) - len("LINE : ") - len(m[1])
+	lines := strings.SplitAfter(src, "\n")
+	if n < 1 || n > len(lines) || caret < 0 {
+		return p
+	}
+	line := lines[n-1]
+	// A long line is cut to an excerpt with "..." at either end.
+	trimmed := strings.TrimSuffix(strings.TrimPrefix(excerpt, "..."), "...")
+	if strings.HasPrefix(excerpt, "...") {
+		caret -= 3
+	}
+	at := strings.Index(line, trimmed)
+	if at < 0 || at+caret > len(line) || caret < 0 {
+		return p
+	}
+	off := len(strings.Join(lines[:n-1], "")) + at + caret
+	return p.Advance(src[:off])
 }
 
 // positioned wraps err at p unless it already carries a position.

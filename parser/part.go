@@ -21,8 +21,10 @@ type Part struct {
 	// AST is a SELECT (or set operation). For an UNTIL condition it is
 	// "SELECT <condition>". It is nil for a final query in DuckDB's own
 	// dialect, which TiDB's parser does not read.
-	AST  ast.StmtNode
-	toks []sqlscan.Token // tokens of Text, offsets relative to Text
+	AST ast.StmtNode
+	// SyntaxErr is why TiDB's parser did not read a part whose AST is nil.
+	SyntaxErr error
+	toks      []sqlscan.Token // tokens of Text, offsets relative to Text
 }
 
 // Locate returns the position of the first occurrence of the token
@@ -81,6 +83,7 @@ func (p *hparser) part(what string, from, to int, cond, raw bool) (*Part, error)
 	edits, err := pt.dialectEdits()
 	if err != nil {
 		if raw {
+			pt.SyntaxErr = err
 			return pt, nil
 		}
 		return nil, err
@@ -94,10 +97,12 @@ func (p *hparser) part(what string, from, to int, cond, raw bool) (*Part, error)
 	tp.SetSQLMode(mysql.ModeANSIQuotes | mysql.ModePipesAsConcat | mysql.ModeNoBackslashEscapes)
 	stmt, err := tp.ParseOneStmt(src, "", "")
 	if err != nil {
+		err = pt.syntaxError(err, src, len(prefix), edits)
 		if raw {
+			pt.SyntaxErr = err
 			return pt, nil
 		}
-		return nil, pt.syntaxError(err, src, len(prefix), edits)
+		return nil, err
 	}
 	switch stmt.(type) {
 	case *ast.SelectStmt, *ast.SetOprStmt:

@@ -27,6 +27,9 @@ type Query struct {
 	SQL  string      // DuckDB SQL with placeholders
 	Pos  sqlscan.Pos // where the part starts in the user's text
 	What string
+	// SyntaxErr is TiDB's error for a final query sent to DuckDB as
+	// written; exec reports it if DuckDB cannot parse the query either.
+	SyntaxErr error
 }
 
 // Stop is a compiled UNTIL test.
@@ -114,7 +117,7 @@ const (
 // prints it as DuckDB SQL.
 func compile(it *parser.Iterate, part *parser.Part, sc scope) (Query, error) {
 	if part.AST == nil {
-		return Query{SQL: rawFinal(it.Name, part.Text), Pos: part.Pos, What: part.What}, nil
+		return Query{SQL: rawFinal(it.Name, part.Text), Pos: part.Pos, What: part.What, SyntaxErr: part.SyntaxErr}, nil
 	}
 	rw := &rewriter{it: it, part: part, scope: sc}
 	part.AST.Accept(rw)

@@ -52,6 +52,12 @@ Flags:
   --max-state-rows N      error when an iteration state exceeds N rows (0 = no limit)
   --progress auto|on|off  live progress line on stderr while iterating (default auto:
                           only when stderr is a terminal)
+  --checkpoint-every N|D  durable checkpoint every N iterations or every duration D
+                          (e.g. 2m); SET checkpoint_every (default 0, off)
+  --checkpoint-dir DIR    where checkpoints go (default: beside DBFILE, or ./.itersql)
+  --resume                start a statement from its newest valid checkpoint
+  --set NAME=VALUE        any itersql setting (.settings lists them), e.g.
+                          --set skew_join=on
   -h, --help              show this help
   --version               show the version
 
@@ -106,6 +112,20 @@ func parse(args []string) (*options, error) {
 	fs.Func("max-iterations", "", settingFlag(o, "max_iterations"))
 	fs.Func("max-state-rows", "", settingFlag(o, "max_state_rows"))
 	fs.Func("progress", "", settingFlag(o, "progress"))
+	fs.Func("checkpoint-every", "", settingFlag(o, "checkpoint_every"))
+	fs.Func("checkpoint-dir", "", settingFlag(o, "checkpoint_dir"))
+	fs.BoolFunc("resume", "", func(v string) error {
+		o.settings = append(o.settings, [2]string{"resume", v})
+		return nil
+	})
+	fs.Func("set", "", func(v string) error {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok {
+			return fmt.Errorf("want --set name=value, not %q", v)
+		}
+		o.settings = append(o.settings, [2]string{strings.TrimSpace(name), strings.TrimSpace(value)})
+		return nil
+	})
 	fs.BoolVar(&o.help, "h", false, "")
 	fs.BoolVar(&o.help, "help", false, "")
 	fs.BoolVar(&o.version, "version", false, "")

@@ -168,6 +168,9 @@ func (h *Handler) statement(in *input, st sqlscan.Statement) error {
 	defer stop()
 	prog := h.startProgress()
 	began := time.Now()
+	// Notices (resuming from a checkpoint, a damaged checkpoint skipped)
+	// go where errors go, between the results they explain.
+	h.Sess.Notice = func(msg string) { fmt.Fprintln(h.Err, msg) }
 	res, err := h.Sess.Exec(ctx, st.Text, st.Pos)
 	elapsed := time.Since(began)
 	prog.stop()

@@ -1,0 +1,407 @@
+// Package checkpoint stores the durable checkpoints of WITH ITERATE runs,
+// so that a crash late in a long run costs only the iterations since the
+// last checkpoint.
+//
+// Layout: one folder per statement (its name and a prefix of its
+// fingerprint) under the checkpoint directory, and in it one folder per
+// checkpointed iteration that holds Parquet files and a manifest:
+//
+//	.itersql/cc-3f9a1b2c4d5e/000040/state.parquet
+//	.itersql/cc-3f9a1b2c4d5e/000040/delta.parquet   (keyed states only)
+//	.itersql/cc-3f9a1b2c4d5e/000040/manifest.json
+//
+// A checkpoint exists only once its manifest does. The files are written
+// and synced first, the manifest is written to a temporary name, synced and
+// renamed into place, then the folders are synced: a crash at any moment
+// leaves either a complete checkpoint or a folder without a manifest, which
+// readers report and never use. Each manifest records a SHA-256 of every
+// file, so a file damaged later is caught before it is read.
+//
+// The package knows files, not SQL: exec writes the Parquet files through
+// DuckDB and fills in the manifest's facts about the statement and its
+// inputs.
+package checkpoint
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FormatVersion is the manifest format this package writes and reads. A
+// manifest of another version is not used (it is reported as unusable).
+const FormatVersion = 1
+
+// ManifestName is the file whose presence makes a checkpoint visible.
+const ManifestName = "manifest.json"
+
+// Roles of the files of a checkpoint.
+const (
+	RoleState = "state" // the whole state after the iteration
+	RoleDelta = "delta" // keyed states: the rows the iteration added or changed
+)
+
+// Column is one column of the state, with its DuckDB type.
+type Column struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// File is one data file of a checkpoint.
+type File struct {
+	Name string `json:"name"` // relative to the checkpoint's folder
+	Role string `json:"role"` // RoleState or RoleDelta
+	Rows int64  `json:"rows"`
+	// Content is a digest of the rows (DuckDB hashes, order-independent),
+	// taken from the table before it was written; a restore compares the
+	// table it reads back with it, so a lossy round trip is caught too.
+	Content string `json:"content"`
+	Bytes   int64  `json:"bytes"`  // filled by Commit
+	SHA256  string `json:"sha256"` // filled by Commit
+}
+
+// Input is the fingerprint of one table the statement reads.
+type Input struct {
+	Table   string `json:"table"`   // as DuckDB reads it, quoted
+	Columns string `json:"columns"` // "name TYPE, ..."
+	Rows    int64  `json:"rows"`
+	Hash    string `json:"hash"` // order-independent digest of the rows
+}
+
+// Manifest describes one checkpoint.
+type Manifest struct {
+	Format      int    `json:"format"`
+	Statement   string `json:"statement"`   // the iterated table's name
+	Fingerprint string `json:"fingerprint"` // SHA-256 of Normalized
+	// Normalized is the statement as the engine runs it (compiled SQL of
+	// every part the state depends on, key and columns): what the
+	// fingerprint is taken of, kept for people reading the manifest.
+	Normalized string    `json:"normalized"`
+	Iteration  int       `json:"iteration"`
+	Keyed      bool      `json:"keyed"`
+	Key        []string  `json:"key,omitempty"`
+	Columns    []Column  `json:"columns"`
+	Rows       int64     `json:"rows"` // rows in the state
+	Files      []File    `json:"files"`
+	Inputs     []Input   `json:"inputs"`
+	DuckDB     string    `json:"duckdb"` // version that wrote the files and hashes
+	Written    time.Time `json:"written"`
+}
+
+// File returns the manifest's file of role, or nil.
+func (m *Manifest) File(role string) *File {
+	for i := range m.Files {
+		if m.Files[i].Role == role {
+			return &m.Files[i]
+		}
+	}
+	return nil
+}
+
+// Fingerprint is the hex SHA-256 of text.
+func Fingerprint(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
+}
+
+// StatementDir is the folder of one statement's checkpoints under base:
+// its name (made safe for a file name) and the start of its fingerprint,
+// so that different statements never share checkpoints.
+func StatementDir(base, name, fingerprint string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			b.WriteRune(r)
+		} else {
+			b.WriteRune('_')
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	fp := fingerprint
+	if len(fp) > 12 {
+		fp = fp[:12]
+	}
+	return filepath.Join(base, b.String()+"-"+fp)
+}
+
+// Store is the checkpoint folder of one statement.
+type Store struct {
+	Dir string
+}
+
+// Entry is one iteration folder of a store, complete or not.
+type Entry struct {
+	Iteration int
+	Dir       string
+}
+
+// HasManifest reports whether the entry's manifest exists (it may still
+// be damaged: Load says).
+func (e Entry) HasManifest() bool {
+	_, err := os.Stat(filepath.Join(e.Dir, ManifestName))
+	return err == nil
+}
+
+func iterName(k int) string { return fmt.Sprintf("%06d", k) }
+
+// List returns the store's iteration folders, newest first. A store that
+// does not exist has none.
+func (s *Store) List() ([]Entry, error) {
+	des, err := os.ReadDir(s.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list checkpoints: %w", err)
+	}
+	var out []Entry
+	for _, de := range des {
+		if !de.IsDir() {
+			continue
+		}
+		k, err := strconv.Atoi(de.Name())
+		if err != nil || k < 0 {
+			continue
+		}
+		out = append(out, Entry{Iteration: k, Dir: filepath.Join(s.Dir, de.Name())})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Iteration > out[j].Iteration })
+	return out, nil
+}
+
+// Damaged explains why a checkpoint folder cannot be used.
+type Damaged struct {
+	Dir    string
+	Reason string
+	Err    error
+}
+
+func (d *Damaged) Error() string { return d.Dir + ": " + d.Reason }
+func (d *Damaged) Unwrap() error { return d.Err }
+
+// Load reads and checks the checkpoint in e: the manifest must be whole,
+// of this format, of the statement with this fingerprint and of e's
+// iteration, and every file must be present with the size and SHA-256 the
+// manifest records. Any failure is a *Damaged.
+func (s *Store) Load(e Entry, fingerprint string) (*Manifest, error) {
+	bad := func(err error, format string, args ...any) error {
+		return &Damaged{Dir: e.Dir, Reason: fmt.Sprintf(format, args...), Err: err}
+	}
+	data, err := os.ReadFile(filepath.Join(e.Dir, ManifestName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, bad(err, "incomplete: no %s (its write was interrupted)", ManifestName)
+	}
+	if err != nil {
+		return nil, bad(err, "cannot read %s: %v", ManifestName, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, bad(err, "torn %s: %v", ManifestName, err)
+	}
+	switch {
+	case m.Format != FormatVersion:
+		return nil, bad(nil, "%s is format %d; this itersql reads format %d", ManifestName, m.Format, FormatVersion)
+	case m.Fingerprint != fingerprint:
+		return nil, bad(nil, "%s is of another statement (fingerprint %.12s, expected %.12s)", ManifestName, m.Fingerprint, fingerprint)
+	case m.Iteration != e.Iteration:
+		return nil, bad(nil, "%s says iteration %d, its folder %d", ManifestName, m.Iteration, e.Iteration)
+	case m.File(RoleState) == nil:
+		return nil, bad(nil, "%s lists no state file", ManifestName)
+	case m.Keyed && m.File(RoleDelta) == nil:
+		return nil, bad(nil, "%s of a keyed state lists no delta file", ManifestName)
+	}
+	for _, f := range m.Files {
+		if f.Name != filepath.Base(f.Name) || f.Name == ManifestName {
+			return nil, bad(nil, "%s lists a bad file name %q", ManifestName, f.Name)
+		}
+		size, sum, err := hashFile(filepath.Join(e.Dir, f.Name), false)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, bad(err, "%s is missing", f.Name)
+		}
+		if err != nil {
+			return nil, bad(err, "cannot read %s: %v", f.Name, err)
+		}
+		if size != f.Bytes {
+			return nil, bad(nil, "%s has %d bytes, the manifest says %d", f.Name, size, f.Bytes)
+		}
+		if sum != f.SHA256 {
+			return nil, bad(nil, "%s does not match its SHA-256 checksum", f.Name)
+		}
+	}
+	return &m, nil
+}
+
+// Pending is a checkpoint being written: invisible until Commit.
+type Pending struct {
+	store *Store
+	iter  int
+	Dir   string
+}
+
+// Begin starts the checkpoint of iteration k in a fresh folder (a folder
+// left by an interrupted write of the same iteration is removed first).
+func (s *Store) Begin(k int) (*Pending, error) {
+	dir := filepath.Join(s.Dir, iterName(k))
+	if err := removeCheckpoint(dir); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create checkpoint folder: %w", err)
+	}
+	return &Pending{store: s, iter: k, Dir: dir}, nil
+}
+
+// Path is where the file name of the checkpoint goes.
+func (p *Pending) Path(name string) string { return filepath.Join(p.Dir, name) }
+
+// Abort removes what was written of the checkpoint.
+func (p *Pending) Abort() error { return removeCheckpoint(p.Dir) }
+
+// Commit makes the checkpoint durable and visible: it syncs every file of
+// m and records its size and checksum, then writes the manifest under a
+// temporary name, syncs it, renames it into place and syncs the folders.
+// The rename is the moment the checkpoint starts to exist.
+func (p *Pending) Commit(m *Manifest) error {
+	m.Format = FormatVersion
+	m.Iteration = p.iter
+	for i := range m.Files {
+		f := &m.Files[i]
+		size, sum, err := hashFile(p.Path(f.Name), true)
+		if err != nil {
+			return fmt.Errorf("checkpoint file %s: %w", f.Name, err)
+		}
+		f.Bytes, f.SHA256 = size, sum
+	}
+	fault("before-manifest", p.iter)
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", ManifestName, err)
+	}
+	tmp := p.Path(ManifestName + ".tmp")
+	if err := writeSynced(tmp, append(data, '\n')); err != nil {
+		return fmt.Errorf("write %s: %w", ManifestName, err)
+	}
+	if err := os.Rename(tmp, p.Path(ManifestName)); err != nil {
+		return fmt.Errorf("publish %s: %w", ManifestName, err)
+	}
+	// The rename is durable once the folder holding it is synced; the
+	// folder's own entry (new at Begin) once its parents are, up to the
+	// checkpoint directory's entry in its own parent.
+	base := filepath.Dir(p.store.Dir)
+	for _, dir := range []string{p.Dir, p.store.Dir, base, filepath.Dir(base)} {
+		if err := syncDir(dir); err != nil {
+			return fmt.Errorf("sync %s: %w", dir, err)
+		}
+	}
+	fault("after-manifest", p.iter)
+	return nil
+}
+
+// Prune removes every iteration folder but those of keep.
+func (s *Store) Prune(keep ...int) error {
+	entries, err := s.List()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range entries {
+		kept := false
+		for _, k := range keep {
+			kept = kept || e.Iteration == k
+		}
+		if !kept {
+			errs = append(errs, removeCheckpoint(e.Dir))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Remove deletes the store with all its checkpoints.
+func (s *Store) Remove() error {
+	entries, err := s.List()
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := removeCheckpoint(e.Dir); err != nil {
+			return err
+		}
+	}
+	if err := os.RemoveAll(s.Dir); err != nil {
+		return fmt.Errorf("remove checkpoints: %w", err)
+	}
+	return nil
+}
+
+// removeCheckpoint deletes the manifest first, so a crash halfway leaves
+// an incomplete folder (ignored) rather than a manifest without its files.
+func removeCheckpoint(dir string) error {
+	if err := os.Remove(filepath.Join(dir, ManifestName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove checkpoint: %w", err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("remove checkpoint: %w", err)
+	}
+	return nil
+}
+
+// hashFile returns the size and hex SHA-256 of a file; sync also flushes
+// it to disk (DuckDB's COPY does not promise to).
+func hashFile(path string, sync bool) (int64, string, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if !sync {
+		f, err = os.Open(path)
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return 0, "", err
+	}
+	if sync {
+		if err := f.Sync(); err != nil {
+			return 0, "", err
+		}
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}

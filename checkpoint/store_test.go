@@ -1,0 +1,175 @@
+package checkpoint
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// write makes a complete checkpoint of iteration k with one state file.
+func write(t *testing.T, s *Store, k int, fp string) *Manifest {
+	t.Helper()
+	p, err := s.Begin(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p.Path("state.parquet"), []byte(strings.Repeat("x", 100+k)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := &Manifest{Statement: "cc", Fingerprint: fp, Files: []File{{Name: "state.parquet", Role: RoleState, Rows: 3}}}
+	if err := p.Commit(m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestCommitAndLoad(t *testing.T) {
+	s := &Store{Dir: filepath.Join(t.TempDir(), "base", "cc-0123")}
+	fp := Fingerprint("statement")
+	p, err := s.Begin(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(p.Path("state.parquet"), []byte("data"), 0o644)
+	// Before the manifest, the folder is there but not a checkpoint.
+	entries, _ := s.List()
+	if len(entries) != 1 || entries[0].HasManifest() {
+		t.Fatalf("entries %v", entries)
+	}
+	var d *Damaged
+	if _, err := s.Load(entries[0], fp); !errors.As(err, &d) || !strings.Contains(d.Reason, "incomplete") {
+		t.Fatalf("load of an uncommitted checkpoint: %v", err)
+	}
+	m := &Manifest{Statement: "cc", Fingerprint: fp, Files: []File{{Name: "state.parquet", Role: RoleState}}}
+	if err := p.Commit(m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p.Path(ManifestName + ".tmp")); !os.IsNotExist(err) {
+		t.Errorf("temporary manifest left: %v", err)
+	}
+	got, err := s.Load(Entry{Iteration: 7, Dir: p.Dir}, fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := got.File(RoleState)
+	if got.Format != FormatVersion || got.Iteration != 7 || f.Bytes != 4 ||
+		f.SHA256 != "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7" {
+		t.Errorf("manifest %+v", got)
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	fp := Fingerprint("statement")
+	for _, c := range []struct {
+		name, reason string
+		do           func(dir string, m map[string]any)
+	}{
+		{"checksum", "does not match its SHA-256", func(dir string, m map[string]any) {
+			os.WriteFile(filepath.Join(dir, "state.parquet"), []byte(strings.Repeat("y", 105)), 0o644)
+		}},
+		{"size", "has 5 bytes, the manifest says 105", func(dir string, m map[string]any) {
+			os.WriteFile(filepath.Join(dir, "state.parquet"), []byte("short"), 0o644)
+		}},
+		{"missing", "state.parquet is missing", func(dir string, m map[string]any) {
+			os.Remove(filepath.Join(dir, "state.parquet"))
+		}},
+		{"format", "is format 99", func(dir string, m map[string]any) { m["format"] = 99 }},
+		{"fingerprint", "of another statement", func(dir string, m map[string]any) { m["fingerprint"] = "beef" }},
+		{"iteration", "says iteration 6", func(dir string, m map[string]any) { m["iteration"] = 6 }},
+		{"no state", "lists no state file", func(dir string, m map[string]any) {
+			m["files"].([]any)[0].(map[string]any)["role"] = "other"
+		}},
+		{"keyed without delta", "lists no delta file", func(dir string, m map[string]any) { m["keyed"] = true }},
+		{"escaping name", "bad file name", func(dir string, m map[string]any) {
+			m["files"].([]any)[0].(map[string]any)["name"] = "../state.parquet"
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := &Store{Dir: t.TempDir()}
+			write(t, s, 5, fp)
+			dir := filepath.Join(s.Dir, "000005")
+			var m map[string]any
+			data, _ := os.ReadFile(filepath.Join(dir, ManifestName))
+			json.Unmarshal(data, &m)
+			c.do(dir, m)
+			data, _ = json.Marshal(m)
+			os.WriteFile(filepath.Join(dir, ManifestName), data, 0o644)
+			_, err := s.Load(Entry{Iteration: 5, Dir: dir}, fp)
+			var d *Damaged
+			if !errors.As(err, &d) || !strings.Contains(d.Reason, c.reason) {
+				t.Errorf("got %v, want a Damaged with %q", err, c.reason)
+			}
+		})
+	}
+	t.Run("torn", func(t *testing.T) {
+		s := &Store{Dir: t.TempDir()}
+		write(t, s, 5, fp)
+		os.Truncate(filepath.Join(s.Dir, "000005", ManifestName), 30)
+		_, err := s.Load(Entry{Iteration: 5, Dir: filepath.Join(s.Dir, "000005")}, fp)
+		if err == nil || !strings.Contains(err.Error(), "torn manifest.json") {
+			t.Errorf("got %v", err)
+		}
+	})
+}
+
+func TestListPruneRemove(t *testing.T) {
+	base := t.TempDir()
+	s := &Store{Dir: filepath.Join(base, "cc-0123")}
+	if entries, err := s.List(); err != nil || entries != nil {
+		t.Fatalf("missing store: %v %v", entries, err)
+	}
+	fp := Fingerprint("x")
+	for _, k := range []int{5, 100, 10, 1000000} {
+		write(t, s, k, fp)
+	}
+	os.MkdirAll(filepath.Join(s.Dir, "not-an-iteration"), 0o755)
+	os.WriteFile(filepath.Join(s.Dir, "000003"), nil, 0o644) // a file, not a folder
+	entries, err := s.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, e := range entries {
+		got = append(got, e.Iteration)
+	}
+	if len(got) != 4 || got[0] != 1000000 || got[1] != 100 || got[2] != 10 || got[3] != 5 {
+		t.Errorf("List: %v", got)
+	}
+	if err := s.Prune(100, 10); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ = s.List()
+	if len(entries) != 2 || entries[0].Iteration != 100 || entries[1].Iteration != 10 {
+		t.Errorf("after Prune: %v", entries)
+	}
+	// Begin over an existing folder starts it anew.
+	p, err := s.Begin(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if des, _ := os.ReadDir(p.Dir); len(des) != 0 {
+		t.Errorf("Begin kept %d files", len(des))
+	}
+	if err := s.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(s.Dir); !os.IsNotExist(err) {
+		t.Errorf("store left: %v", err)
+	}
+}
+
+func TestStatementDir(t *testing.T) {
+	fp := Fingerprint("x")
+	for name, want := range map[string]string{
+		"cc":                    "cc-" + fp[:12],
+		"my table/../x":         "my_table____x-" + fp[:12],
+		strings.Repeat("a", 99): strings.Repeat("a", 40) + "-" + fp[:12],
+	} {
+		if got := StatementDir("base", name, fp); got != filepath.Join("base", want) {
+			t.Errorf("StatementDir(%q) = %s, want %s", name, got, want)
+		}
+	}
+}

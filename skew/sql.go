@@ -1,0 +1,402 @@
+package skew
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// DetectSQL is the one aggregate query that measures side's key: rows,
+// distinct keys, the median rows of a key, the threshold in force
+// (threshold < 0: auto, see AutoThreshold) and the heavy keys above it,
+// at most MaxHeavy of them. Read it with ReadFreq. taskRows is what one
+// shuffle task is to hold: a number of rows (> 0), or -P for the input's
+// rows over P partitions; under auto a key is heavy only when it would
+// take more than half such a task.
+func DetectSQL(s Side, threshold, taskRows int64) string {
+	a := Quote(s.Alias)
+	thr := fmt.Sprint(threshold)
+	if threshold < 0 {
+		task := fmt.Sprintf("least(%d, total)", taskRows)
+		if taskRows < 0 {
+			task = fmt.Sprintf("total // %d", -taskRows)
+		}
+		thr = fmt.Sprintf("greatest(%d, %d * med, %s // 2)", AutoFloor, AutoFactor, task)
+	}
+	return fmt.Sprintf(`WITH f AS (SELECT %s.%s AS k, count(*) AS n FROM %s AS %s GROUP BY 1), `+
+		`s AS (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS total, count(k) AS keys, `+
+		`CAST(coalesce(quantile_disc(n, 0.5) FILTER (WHERE k IS NOT NULL), 0) AS BIGINT) AS med FROM f), `+
+		`t AS (SELECT total, keys, med, CAST(%s AS BIGINT) AS thr FROM s), `+
+		`h AS (SELECT k, n FROM f, t WHERE k IS NOT NULL AND n > t.thr ORDER BY n DESC, k LIMIT %d) `+
+		`SELECT t.total, t.keys, t.med, t.thr, CAST(h.k AS VARCHAR), typeof(h.k), h.n FROM t LEFT JOIN h ON true ORDER BY h.n DESC, 5`,
+		a, Quote(s.Key), s.Source, a, thr, MaxHeavy)
+}
+
+// ReadFreq reads the result of DetectSQL for side i (0 left, 1 right).
+func ReadFreq(rows *sql.Rows, i int) (*Freq, error) {
+	defer rows.Close()
+	f := &Freq{}
+	for rows.Next() {
+		var key, typ sql.NullString
+		var n sql.NullInt64
+		if err := rows.Scan(&f.Rows, &f.Keys, &f.Median, &f.Threshold, &key, &typ, &n); err != nil {
+			return nil, fmt.Errorf("read key frequencies: %w", err)
+		}
+		if key.Valid {
+			h := Heavy{Lit: Literal(key.String, typ.String), Text: key.String}
+			h.Rows[i] = n.Int64
+			f.Heavy = append(f.Heavy, h)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read key frequencies: %w", err)
+	}
+	return f, nil
+}
+
+// key is side i's key column, qualified by its alias.
+func (s *Split) key(i int) string {
+	sd := s.Join.Sides[i]
+	return Quote(sd.Alias) + "." + Quote(sd.Key)
+}
+
+// inHeavy is "a.k IN (heavy keys)" for side i.
+func (s *Split) inHeavy(i int) string {
+	lits := make([]string, len(s.Heavy))
+	for n, h := range s.Heavy {
+		lits[n] = h.Lit
+	}
+	return s.key(i) + " IN (" + strings.Join(lits, ", ") + ")"
+}
+
+// cols lists side i's columns for a SELECT.
+func (s *Split) cols(i int) string {
+	sd := s.Join.Sides[i]
+	q := make([]string, len(sd.Cols))
+	for n, c := range sd.Cols {
+		q[n] = Quote(c)
+	}
+	return strings.Join(q, ", ")
+}
+
+// Pushed reports whether the tasks compute the query's aggregation.
+func (s *Split) Pushed() bool { return len(s.Join.Aggs) > 0 || len(s.Join.GroupBy) > 0 }
+
+// The columns by which a pushed aggregation's tasks report the joined
+// rows they processed (their output is only a few partial rows).
+const (
+	taskCol = `"__itersql_task"`
+	rowsCol = `"__itersql_rows"`
+)
+
+// taskID numbers a task within its split (see RowsSQL).
+func taskID(p Path, n int) string {
+	switch p {
+	case Broadcast:
+		return index(n, "c")
+	case Unmatched:
+		return "100000"
+	}
+	return "200000 + " + index(n, "i")
+}
+
+// proj is the select list of task id: the result columns, then the
+// partial aggregates of a pushed aggregation.
+func (s *Split) proj(id string) string {
+	var out []string
+	for _, o := range s.Join.Out {
+		out = append(out, Quote(s.Join.Sides[o.Side].Alias)+"."+Quote(o.Col)+" AS "+Quote(o.Name))
+	}
+	for _, a := range s.Join.Aggs {
+		out = append(out, a.SQL+" AS "+Quote(a.Name))
+	}
+	if s.Pushed() {
+		out = append(out, "CAST("+id+" AS INTEGER) AS "+taskCol, "count(*) AS "+rowsCol)
+	}
+	return strings.Join(out, ", ")
+}
+
+// RowsSQL is, for a pushed aggregation, the query of each task's joined
+// rows from the result table: (task id, rows). "" otherwise: a task's
+// appended rows are its joined rows.
+func (s *Split) RowsSQL() string {
+	if !s.Pushed() {
+		return ""
+	}
+	return fmt.Sprintf("SELECT %s, CAST(sum(%s) AS BIGINT) FROM %s GROUP BY 1", taskCol, rowsCol, s.Result)
+}
+
+// TaskID is the id RowsSQL reports task t by.
+func TaskID(t Task) int {
+	switch t.Path {
+	case Broadcast:
+		return t.Index
+	case Unmatched:
+		return 100000
+	}
+	return 200000 + t.Index
+}
+
+// tail is what follows a task's FROM: a pushed aggregation's WHERE and
+// GROUP BY.
+func (s *Split) tail() string {
+	q := ""
+	if s.Join.Where != "" {
+		q += " WHERE " + s.Join.Where
+	}
+	if len(s.Join.GroupBy) > 0 {
+		q += " GROUP BY " + strings.Join(s.Join.GroupBy, ", ")
+	}
+	return q
+}
+
+// input is side i filtered by where, named by its alias.
+func (s *Split) input(i int, where string) string {
+	sd := s.Join.Sides[i]
+	a := Quote(sd.Alias)
+	q := fmt.Sprintf("(SELECT %s FROM %s AS %s", s.cols(i), sd.Source, a)
+	if where != "" {
+		q += " WHERE " + where
+	}
+	return q + ") AS " + a
+}
+
+// join writes "left TYPE right ON cond" with the sides in their order.
+func (s *Split) join(sides [2]string, tp JoinType) string {
+	return fmt.Sprintf("%s %s %s ON %s", sides[0], tp, sides[1], s.Join.On)
+}
+
+// ResultSelect is the query to create the (empty) result table from: the
+// result columns with the types the join gives them.
+func (s *Split) ResultSelect() string {
+	sides := [2]string{s.input(0, "false"), s.input(1, "false")}
+	return fmt.Sprintf("SELECT %s FROM %s%s LIMIT 0", s.proj("0"), s.join(sides, s.Join.Type), s.tail())
+}
+
+// HeavySQL is the query of side i's heavy-key rows, materialized once (in
+// HeavyTables[i]) so that every broadcast task reads only those rows and
+// the big side's rows get dense row ids to cut chunks by.
+func (s *Split) HeavySQL(i int) string {
+	sd := s.Join.Sides[i]
+	return fmt.Sprintf("SELECT %s FROM %s AS %s WHERE %s", s.cols(i), sd.Source, Quote(sd.Alias), s.inHeavy(i))
+}
+
+// hashKey is the partition number expression of side i.
+func (s *Split) hashKey(i int) string {
+	k := s.key(i)
+	if s.hashCast != "" {
+		k = "CAST(" + k + " AS " + s.hashCast + ")"
+	}
+	return fmt.Sprintf("hash(%s) %% %d", k, s.Parts)
+}
+
+// Path names the two paths of a split (and the unmatched rows of an outer
+// join whose kept side is the broadcast one).
+type Path string
+
+const (
+	Broadcast Path = "broadcast"
+	Shuffle   Path = "shuffle"
+	Unmatched Path = "unmatched"
+)
+
+// Task is one query of a split: it appends its part of the join to the
+// result table.
+type Task struct {
+	Path  Path
+	Index int
+	SQL   string
+}
+
+// index renders a task number, or the {i} of a template (n < 0).
+func index(n int, name string) string {
+	if n < 0 {
+		return "{" + name + "}"
+	}
+	return fmt.Sprint(n)
+}
+
+// partCol is the partition number column of a PartTables table.
+const partCol = `"__itersql_p"`
+
+// notHeavy is side n's filter for the rows of the shuffle path, "" when
+// no key is heavy.
+func (s *Split) notHeavy(n int) string {
+	if len(s.Heavy) == 0 {
+		return ""
+	}
+	// coalesce: a NULL key is not heavy; it stays here so that an outer
+	// join keeps its row.
+	return "NOT coalesce(" + s.inHeavy(n) + ", false)"
+}
+
+// Prepartition reports whether side i should be written once with its
+// partition numbers (PartSQL) before the shuffle tasks: a large input
+// that every task filtered by hash itself would be read and hashed once
+// per task.
+func (s *Split) Prepartition(i int) bool {
+	return s.Parts >= 3 && s.Freq[i] != nil && s.Freq[i].Rows > PrepartitionRows
+}
+
+// PartSQL is the query of side i's shuffle-path rows with their partition
+// number. A task then reads its rows by comparing one small integer per
+// row, and fetches the other columns of the matching rows only. (Sorting
+// by the partition would let zone maps skip whole row groups, but on two
+// cores the sort costs more than every task's scans together.)
+func (s *Split) PartSQL(i int) string {
+	sd := s.Join.Sides[i]
+	q := fmt.Sprintf("SELECT %s, CAST(%s AS USMALLINT) AS %s FROM %s AS %s", s.cols(i), s.hashKey(i), partCol, sd.Source, Quote(sd.Alias))
+	if w := s.notHeavy(i); w != "" {
+		q += " WHERE " + w
+	}
+	return q
+}
+
+// shuffleSelect is shuffle task i (i < 0: the template): the keys of
+// partition i that are not heavy, joined as the query joins them.
+func (s *Split) shuffleSelect(i int) string {
+	var sides [2]string
+	for n := range 2 {
+		if s.PartTables[n] != "" {
+			a := Quote(s.Join.Sides[n].Alias)
+			sides[n] = fmt.Sprintf("(SELECT %s FROM %s WHERE %s = %s) AS %s", s.cols(n), s.PartTables[n], partCol, index(i, "i"), a)
+			continue
+		}
+		var conds []string
+		if s.Parts > 1 {
+			conds = append(conds, s.hashKey(n)+" = "+index(i, "i"))
+		}
+		if w := s.notHeavy(n); w != "" {
+			conds = append(conds, w)
+		}
+		sides[n] = s.input(n, strings.Join(conds, " AND "))
+	}
+	return fmt.Sprintf("SELECT %s FROM %s%s", s.proj(taskID(Shuffle, i)), s.join(sides, s.Join.Type), s.tail())
+}
+
+// broadcastSelect is broadcast task c (c < 0: the template): chunk c of
+// the big side's heavy rows joined with all of the other side's
+// heavy-key rows.
+func (s *Split) broadcastSelect(c int) string {
+	var sides [2]string
+	big, small := s.Big, 1-s.Big
+	bigAlias := Quote(s.Join.Sides[big].Alias)
+	sides[big] = s.HeavyTables[big] + " AS " + bigAlias
+	if s.Chunks > 1 {
+		// rowid % chunks deals every key's rows round-robin, so a key
+		// heavy on both sides is spread as evenly as one heavy on one.
+		sides[big] = fmt.Sprintf("(SELECT * FROM %s WHERE rowid %% %d = %s) AS %s", s.HeavyTables[big], s.Chunks, index(c, "c"), bigAlias)
+	}
+	sides[small] = s.HeavyTables[small] + " AS " + Quote(s.Join.Sides[small].Alias)
+	tp := s.Join.Type
+	if s.Join.Type != Inner && !s.Join.preserved(big) {
+		// The kept side is broadcast to every chunk: an inner join here,
+		// and its rows that match no chunk come from the unmatched task.
+		tp = Inner
+	}
+	return fmt.Sprintf("SELECT %s FROM %s%s", s.proj(taskID(Broadcast, c)), s.join(sides, tp), s.tail())
+}
+
+// unmatchedSelect is the rows of the broadcast side that an outer join
+// keeps because no heavy row of the big side matches them; "" when the
+// join needs none.
+func (s *Split) unmatchedSelect() string {
+	big, small := s.Big, 1-s.Big
+	if len(s.Heavy) == 0 || s.Join.Type == Inner || s.Join.preserved(big) {
+		return ""
+	}
+	// The kept rows that no heavy row matches, joined to an empty big side
+	// so that its columns read NULL, as the outer join gives them.
+	sa, ba := Quote(s.Join.Sides[small].Alias), Quote(s.Join.Sides[big].Alias)
+	kept := fmt.Sprintf("(SELECT * FROM %s AS %s WHERE NOT EXISTS (SELECT 1 FROM %s AS %s WHERE %s)) AS %s",
+		s.HeavyTables[small], sa, s.HeavyTables[big], ba, s.Join.On, sa)
+	none := fmt.Sprintf("(SELECT * FROM %s WHERE false) AS %s", s.HeavyTables[big], ba)
+	return fmt.Sprintf("SELECT %s FROM %s LEFT JOIN %s ON true%s", s.proj(taskID(Unmatched, 0)), kept, none, s.tail())
+}
+
+func (s *Split) insert(q string) string {
+	return "INSERT INTO " + s.Result + " BY NAME " + q
+}
+
+// Tasks lists the split's tasks, broadcast ones first (they are the
+// likelier stragglers, so they should start first).
+func (s *Split) Tasks() []Task {
+	var ts []Task
+	if len(s.Heavy) > 0 {
+		big, small := s.Big, 1-s.Big
+		// A chunk returns rows only if its big side has some and, unless
+		// the big side is kept, the broadcast side has matches to offer
+		// (a keyed state's delta often holds none of a hub's rows).
+		if !s.heavyEmpty(big) && !(s.heavyEmpty(small) && !s.Join.preserved(big)) {
+			for c := range s.Chunks {
+				ts = append(ts, Task{Broadcast, c, s.insert(s.broadcastSelect(c))})
+			}
+		}
+		if q := s.unmatchedSelect(); q != "" && !s.heavyEmpty(small) {
+			ts = append(ts, Task{Unmatched, 0, s.insert(q)})
+		}
+	}
+	for i := range s.Parts {
+		ts = append(ts, Task{Shuffle, i, s.insert(s.shuffleSelect(i))})
+	}
+	return ts
+}
+
+// Explain describes the split: the key, the heavy keys, the task counts
+// and both paths as SQL templates. Lines are indented by indent.
+func (s *Split) Explain(indent string) string {
+	var b strings.Builder
+	line := func(format string, args ...any) {
+		b.WriteString(indent)
+		fmt.Fprintf(&b, format, args...)
+		b.WriteString("\n")
+	}
+	j := s.Join
+	line("key: %s", j.KeyText())
+	for i := range 2 {
+		f := s.Freq[i]
+		if f.Skipped != "" {
+			line("input %s: %s", j.Sides[i].Alias, f.Skipped)
+			continue
+		}
+		line("input %s: %d rows, %d keys, median %d rows a key, threshold %d", j.Sides[i].Alias, f.Rows, f.Keys, f.Median, f.Threshold)
+	}
+	if len(s.Heavy) == 0 {
+		line("heavy keys: none")
+	} else {
+		var hs []string
+		for n, h := range s.Heavy {
+			if n == 10 {
+				hs = append(hs, fmt.Sprintf("... %d more", len(s.Heavy)-n))
+				break
+			}
+			var parts []string
+			for i := range 2 {
+				if h.Rows[i] > 0 {
+					parts = append(parts, fmt.Sprintf("%d rows in %s", h.Rows[i], j.Sides[i].Alias))
+				}
+			}
+			hs = append(hs, fmt.Sprintf("%s (%s)", h.Text, strings.Join(parts, ", ")))
+		}
+		line("heavy keys (%d): %s", len(s.Heavy), strings.Join(hs, "; "))
+	}
+	if len(s.Heavy) > 0 {
+		line("broadcast path: %d chunk(s) of %s's heavy rows, %s's heavy-key rows sent to each:", s.Chunks, j.Sides[s.Big].Alias, j.Sides[1-s.Big].Alias)
+		line("  %s AS %s: %s", s.HeavyTables[s.Big], Quote(j.Sides[s.Big].Alias), s.HeavySQL(s.Big))
+		line("  %s AS %s: %s", s.HeavyTables[1-s.Big], Quote(j.Sides[1-s.Big].Alias), s.HeavySQL(1-s.Big))
+		line("  task {c}: %s", s.broadcastSelect(-1))
+		if q := s.unmatchedSelect(); q != "" {
+			line("  unmatched rows: %s", q)
+		}
+	} else {
+		line("broadcast path: none (no heavy keys)")
+	}
+	line("shuffle path: %d task(s), hash-partitioned by the key:", s.Parts)
+	for i := range 2 {
+		if s.PartTables[i] != "" {
+			line("  %s: %s", s.PartTables[i], s.PartSQL(i))
+		}
+	}
+	line("  task {i}: %s", s.shuffleSelect(-1))
+	return strings.TrimRight(b.String(), "\n")
+}
