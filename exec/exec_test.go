@@ -166,3 +166,34 @@ func TestErrorsLeaveNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainFixpointNotFooled: a state that keeps its row count and its set
+// of values but moves them between keys never reaches a fixpoint; the
+// fingerprint must see the change, and the run hits max_iterations.
+func TestPlainFixpointNotFooled(t *testing.T) {
+	s := open(t)
+	s.Settings.MaxIterations = 30
+	q := `WITH ITERATE t(k, v) AS (
+	    SELECT 1, 10 UNION ALL SELECT 2, 20 UNION ALL SELECT 3, 30
+	  ITERATE
+	    SELECT k % 3 + 1, v FROM t
+	  UNTIL FIXPOINT
+	) SELECT * FROM t`
+	_, err := s.Exec(context.Background(), q, sqlscan.Pos{Line: 1, Col: 1})
+	if err == nil || !strings.Contains(err.Error(), "max_iterations = 30") {
+		t.Fatalf("a rotating state stopped: %v", err)
+	}
+	// A state that settles stops at the first iteration that changes nothing.
+	res := mustExec(t, s, `WITH ITERATE t(k, v) AS (
+	    SELECT 1, 0 UNION ALL SELECT 2, 0
+	  ITERATE
+	    SELECT k, LEAST(v + 1, 3) FROM t
+	  UNTIL FIXPOINT
+	) SELECT * FROM t ORDER BY k`)
+	if got := rowsText(res); got != "1 3\n2 3\n" || len(res.Stats) != 5 {
+		t.Errorf("got %q after %d iterations, want 1 3 / 2 3 after 4", got, len(res.Stats)-1)
+	}
+	if last := res.Stats[len(res.Stats)-1]; last.Changed != 0 {
+		t.Errorf("last iteration changed %d, want 0", last.Changed)
+	}
+}

@@ -14,16 +14,17 @@ import (
 
 // run is one execution of a plan: its temp tables and what it has seen.
 type run struct {
-	s       *Session
-	p       *planner.Plan
-	ctx     context.Context
-	id      int
-	cols    []string // state columns, quoted
-	types   []string // their DuckDB types, from the initial query
-	live    map[string]bool
-	stats   []IterStat
-	analyze bool
-	start   time.Time
+	s         *Session
+	p         *planner.Plan
+	ctx       context.Context
+	id        int
+	cols      []string // state columns, quoted
+	types     []string // their DuckDB types, from the initial query
+	live      map[string]bool
+	stats     []IterStat
+	analyze   bool
+	start     time.Time
+	lastPrint *print // fingerprint of the last plain state (FIXPOINT)
 	// shared puts the run's tables in the session's attached in-memory
 	// catalog instead of the connection's temp schema, so that other
 	// connections (parallel skew tasks) can read them.
@@ -37,7 +38,7 @@ type run struct {
 // Every temp table it made is gone when it returns, error or not.
 func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *Result, err error) {
 	s.seq++
-	r := &run{s: s, p: p, ctx: ctx, id: s.seq, live: map[string]bool{}, analyze: analyze || s.Progress != nil, start: time.Now()}
+	r := &run{s: s, p: p, ctx: ctx, id: s.seq, live: map[string]bool{}, analyze: analyze, start: time.Now()}
 	r.skewInit()
 	defer func() {
 		if cerr := r.dropAll(); cerr != nil && err == nil {
@@ -300,8 +301,12 @@ func (r *run) record(k int, rows, changed int64, began time.Time, note string) {
 
 // runaway is the max_iterations error.
 func (r *run) runaway(k int, rows, changed int64) error {
-	return r.errorf(r.p.Source.Pos, "%s did not stop within max_iterations = %d (iteration %d: %d rows, %d changed); raise it with SET max_iterations = n, or check the UNTIL test",
-		r.p.Name, r.s.Settings.MaxIterations, k, rows, changed)
+	what := fmt.Sprintf("%d rows, %d changed", rows, changed)
+	if changed < 0 {
+		what = fmt.Sprintf("%d rows, still changing", rows)
+	}
+	return r.errorf(r.p.Source.Pos, "%s did not stop within max_iterations = %d (iteration %d: %s); raise it with SET max_iterations = n, or check the UNTIL test",
+		r.p.Name, r.s.Settings.MaxIterations, k, what)
 }
 
 // plain runs a state that each step replaces. At most two states are
@@ -323,7 +328,7 @@ func (r *run) plain() (string, error) {
 	if p.MaxIterations == k0 {
 		return cur, nil
 	}
-	needChanged := r.hasFixpoint() || r.analyze
+	fixpoint := r.hasFixpoint()
 	for k := k0 + 1; ; k++ {
 		began = time.Now()
 		step := planner.Bind(p.Step.SQL, cur, "", "")
@@ -343,19 +348,7 @@ func (r *run) plain() (string, error) {
 		if err := r.skewRelease(); err != nil {
 			return "", err
 		}
-		var newRows, changed int64 = 0, -1
-		q := "SELECT count(*) FROM " + next
-		if needChanged {
-			// Equal counts are necessary for a fixpoint; EXCEPT ALL then
-			// decides it as a multiset and counts the changed rows.
-			q = fmt.Sprintf("SELECT (SELECT count(*) FROM %s), (SELECT count(*) FROM (SELECT * FROM %s EXCEPT ALL SELECT * FROM %s))", next, next, cur)
-		}
-		row := r.s.conn.QueryRowContext(r.ctx, q)
-		if needChanged {
-			err = row.Scan(&newRows, &changed)
-		} else {
-			err = row.Scan(&newRows)
-		}
+		newRows, changed, err := r.compare(next, cur, fixpoint)
 		if err != nil {
 			return "", r.partErr(p.Step, k, err)
 		}
@@ -388,6 +381,64 @@ func (r *run) plain() (string, error) {
 			return "", r.runaway(k, newRows, changed)
 		}
 	}
+}
+
+// compare counts the rows of the new plain state next and how many of
+// them changed from cur (-1: not counted). EXPLAIN ANALYZE counts them
+// exactly with EXCEPT ALL over both states. A FIXPOINT test alone needs
+// only to know whether anything changed: a multiset fingerprint of the new
+// state (its row count and the sum of its rows' hashes, one scan of one
+// table) is compared with the last one, and only when they match, which
+// happens once, at the fixpoint, does EXCEPT ALL confirm it.
+func (r *run) compare(next, cur string, fixpoint bool) (rows, changed int64, err error) {
+	exceptAll := func() (int64, error) {
+		return r.count(fmt.Sprintf("SELECT count(*) FROM (SELECT * FROM %s EXCEPT ALL SELECT * FROM %s)", next, cur))
+	}
+	if r.analyze {
+		if rows, err = r.count("SELECT count(*) FROM " + next); err != nil {
+			return 0, 0, err
+		}
+		changed, err = exceptAll()
+		return rows, changed, err
+	}
+	if !fixpoint {
+		rows, err = r.count("SELECT count(*) FROM " + next)
+		return rows, -1, err
+	}
+	if r.lastPrint == nil {
+		if r.lastPrint, err = r.fingerprint(cur); err != nil {
+			return 0, 0, err
+		}
+	}
+	fp, err := r.fingerprint(next)
+	if err != nil {
+		return 0, 0, err
+	}
+	same := *fp == *r.lastPrint
+	r.lastPrint = fp
+	if !same {
+		return fp.rows, -1, nil
+	}
+	changed, err = exceptAll()
+	return fp.rows, changed, err
+}
+
+// print is a multiset fingerprint of a table: equal tables have equal
+// prints; unequal ones almost surely not (compare confirms a match).
+type print struct {
+	rows int64
+	sum  string
+}
+
+func (r *run) fingerprint(table string) (*print, error) {
+	var fp print
+	var sum any
+	q := fmt.Sprintf("SELECT count(*), COALESCE(sum(hash(%s)), 0) FROM %s", strings.Join(r.cols, ", "), table)
+	if err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&fp.rows, &sum); err != nil {
+		return nil, err
+	}
+	fp.sum = fmt.Sprint(sum)
+	return &fp, nil
 }
 
 // keyed runs a state upserted by key, semi-naively: the step reads the
@@ -454,23 +505,33 @@ func (r *run) keyed() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if err := r.create(out, r.castStep(stepSQL)); err != nil {
-			return "", r.stepErr(k, step, err)
-		}
-		if err := r.skewRelease(); err != nil {
-			return "", err
-		}
-		if dup, err := r.duplicateKey(out); err != nil {
-			return "", r.partErr(p.Step, k, err)
-		} else if dup != "" {
-			return "", r.errorf(p.Step.Pos, "iteration %d, step of %s: two rows with KEY (%s) = %s; a keyed step must yield one row per key (GROUP BY the key)", k, p.Name, strings.Join(p.Key, ", "), dup)
+		// A step that groups by its key cannot yield a key twice: its
+		// output goes straight into the delta's query. Any other step is
+		// materialized first and checked for duplicate keys.
+		src := "(" + r.castStep(stepSQL) + ")"
+		if !p.StepKeyUnique {
+			if err := r.create(out, r.castStep(stepSQL)); err != nil {
+				return "", r.stepErr(k, step, err)
+			}
+			if dup, err := r.duplicateKey(out); err != nil {
+				return "", r.partErr(p.Step, k, err)
+			} else if dup != "" {
+				return "", r.errorf(p.Step.Pos, "iteration %d, step of %s: two rows with KEY (%s) = %s; a keyed step must yield one row per key (GROUP BY the key)", k, p.Name, strings.Join(p.Key, ", "), dup)
+			}
+			src = out
 		}
 		// The delta: rows of the step's output that are new or differ.
 		next := r.table("d", k)
 		q := fmt.Sprintf("SELECT r.*, s.%s IS NULL AS __itersql_new FROM %s r LEFT JOIN %s s ON %s WHERE %s",
-			planner.Quote(p.Key[0]), out, state, strings.Join(on, " AND "), changedCond)
+			planner.Quote(p.Key[0]), src, state, strings.Join(on, " AND "), changedCond)
 		if err := r.create(next, q); err != nil {
+			if p.StepKeyUnique {
+				return "", r.stepErr(k, step, err)
+			}
 			return "", r.partErr(p.Step, k, err)
+		}
+		if err := r.skewRelease(); err != nil {
+			return "", err
 		}
 		if err := r.drop(out); err != nil {
 			return "", err

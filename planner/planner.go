@@ -54,6 +54,9 @@ type Plan struct {
 	UsesPrevious bool
 	// MaxIterations is the smallest n of the n ITERATIONS stops, or -1.
 	MaxIterations int
+	// StepKeyUnique: the keyed step cannot yield two rows with one key
+	// (it groups by key columns), so exec need not check.
+	StepKeyUnique bool
 	Source        *parser.Iterate
 }
 
@@ -101,6 +104,7 @@ func Build(it *parser.Iterate) (*Plan, error) {
 	if p.Final, err = compile(it, it.Final, scopeFinal); err != nil {
 		return nil, err
 	}
+	p.StepKeyUnique = p.Keyed() && stepKeyUnique(p)
 	return p, nil
 }
 
