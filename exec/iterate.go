@@ -536,14 +536,15 @@ func (r *run) keyed() (string, error) {
 		if err := r.drop(out); err != nil {
 			return "", err
 		}
-		if m := r.s.Settings.MaxStateRows; m > 0 {
-			added, err := r.count("SELECT count(*) FROM " + next + " WHERE __itersql_new")
-			if err != nil {
-				return "", r.partErr(p.Step, k, err)
-			}
-			if err := r.checkRows(k, rows+added); err != nil {
-				return "", err
-			}
+		// Counting the delta's changed and new rows (a small table) lets
+		// the UPDATE or INSERT that would find nothing be skipped: either
+		// one scans the whole state.
+		var toUpdate, toInsert int64
+		if err := r.s.conn.QueryRowContext(r.ctx, "SELECT count(*) FILTER (WHERE NOT __itersql_new), count(*) FILTER (WHERE __itersql_new) FROM "+next).Scan(&toUpdate, &toInsert); err != nil {
+			return "", r.partErr(p.Step, k, err)
+		}
+		if err := r.checkRows(k, rows+toInsert); err != nil {
+			return "", err
 		}
 		prev := ""
 		if p.UsesPrevious {
@@ -553,16 +554,18 @@ func (r *run) keyed() (string, error) {
 			}
 		}
 		var updated, inserted int64
-		if len(setList) > 0 {
+		if len(setList) > 0 && toUpdate > 0 {
 			updated, err = r.s.exec(r.ctx, fmt.Sprintf("UPDATE %s AS s SET %s FROM %s d WHERE NOT d.__itersql_new AND %s",
 				state, strings.Join(setList, ", "), next, strings.ReplaceAll(strings.Join(on, " AND "), "r.", "d.")))
 			if err != nil {
 				return "", r.partErr(p.Step, k, err)
 			}
 		}
-		inserted, err = r.s.exec(r.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s WHERE __itersql_new", state, cols, next))
-		if err != nil {
-			return "", r.partErr(p.Step, k, err)
+		if toInsert > 0 {
+			inserted, err = r.s.exec(r.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s WHERE __itersql_new", state, cols, next))
+			if err != nil {
+				return "", r.partErr(p.Step, k, err)
+			}
 		}
 		if err := r.drop(delta); err != nil {
 			return "", err
