@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// report gathers the machine facts and results and renders RESULTS.md.
+type report struct {
+	cfg     *config
+	machine []string
+	micro   []cell
+	results []*workloadResult
+}
+
+// newReport collects the machine header.
+func newReport(ctx context.Context, cfg *config) (*report, error) {
+	ver, err := duckVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &report{cfg: cfg}
+	r.machine = []string{
+		"date: " + time.Now().Format("2006-01-02 15:04 MST"),
+		fmt.Sprintf("machine: %d cores (%s), %s memory", runtime.NumCPU(), cpuModel(), memTotal()),
+		fmt.Sprintf("DuckDB %s (duckdb-go %s), %s %s/%s", ver, moduleVersion("github.com/duckdb/duckdb-go/v2"),
+			runtime.Version(), runtime.GOOS, runtime.GOARCH),
+		"itersql: this tree's engine (package exec), in-memory session",
+		"command: `go run ./bench " + strings.Join(os.Args[1:], " ") + "`",
+	}
+	return r, nil
+}
+
+// cpuModel reads the processor name from /proc/cpuinfo.
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
+
+// memTotal reads MemTotal from /proc/meminfo.
+func memTotal() string {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
+			if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+				return formatBytes(kb << 10)
+			}
+		}
+	}
+	return "unknown"
+}
+
+// moduleVersion returns the version of a dependency of this binary.
+func moduleVersion(path string) string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == path {
+				return d.Version
+			}
+		}
+	}
+	return "unknown"
+}
+
+// cpuWatch measures how much CPU other processes used during a span: the
+// machine's busy time from /proc/stat less this process's own CPU time.
+type cpuWatch struct{ busy, total, self int64 }
+
+func startCPUWatch() cpuWatch {
+	busy, total := machineTicks()
+	return cpuWatch{busy: busy, total: total, self: selfTicks()}
+}
+
+// String reports the share of all cores that other processes used since
+// the watch started.
+func (w cpuWatch) String() string {
+	busy, total := machineTicks()
+	if total <= w.total || w.total < 0 {
+		return "CPU used by other processes: unknown"
+	}
+	others := float64((busy-w.busy)-(selfTicks()-w.self)) / float64(total-w.total)
+	return fmt.Sprintf("CPU used by other processes meanwhile: %.0f%% of the machine", 100*max(others, 0))
+}
+
+// machineTicks returns busy and total clock ticks of all cores.
+func machineTicks() (busy, total int64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return -1, -1
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+	for i := 1; i < len(f) && i <= 8; i++ {
+		n, _ := strconv.ParseInt(f[i], 10, 64)
+		total += n
+		if i != 4 && i != 5 { // idle, iowait
+			busy += n
+		}
+	}
+	return busy, total
+}
+
+// selfTicks returns this process's user plus system clock ticks.
+func selfTicks() int64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	_, rest, _ := strings.Cut(string(b), ") ") // skip pid (comm)
+	f := strings.Fields(rest)                  // f[11], f[12] = utime, stime
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + s
+}
+
+// write renders the report to path.
+func (r *report) write(path string) error {
+	var b strings.Builder
+	b.WriteString("# itersql benchmark: iterative graph algorithms on embedded DuckDB\n\n")
+	for _, m := range r.machine {
+		fmt.Fprintf(&b, "- %s\n", m)
+	}
+
+	fmt.Fprintf(&b, `
+How to read this: each cell is one way of computing the workload in this one process,
+all on the same DuckDB build (threads = cores, memory_limit %s, no spilling).
+Before a cell is timed its full answer is checked against the floor (components: the
+same partition up to relabeling; PageRank: relative error at most %g; SSSP: identical
+distances); a wrong answer shows as WRONG and is not timed. time = median of %s,
+or 1 run when a run takes over %v († = the check run, fetching the whole answer, was
+the only run). Timed runs read only a one-row summary. Graph loading is not timed; the
+floor's time includes building its index and CSR from the edge list. DNF = stopped at
+the time limit (-cap %v for plain WITH RECURSIVE, -timeout %v otherwise).
+iterations = steps evaluated, including the last one that changed nothing (— = the
+variant cannot tell). peak memory = the highest of DuckDB's
+`+"`SELECT sum(memory_usage_bytes) FROM duckdb_memory()`"+` sampled every %v during
+the runs (the loaded tables included; a run shorter than that shows little more than
+its start and end); for the floor, the Go heap growth during the run plus the edge list
+(16 bytes a row). Ratios are time over the time of itersql KEY and of DuckDB's USING KEY.
+The machine may be shared: each workload says how much CPU other processes used while
+it ran. The SQL of every variant is in bench/duckdb.go, driver.go and itersql.go;
+for components, USING KEY's check run carries an iteration counter column (to report
+iterations) that its timed runs leave out.
+`, r.cfg.memLimit, maxRelErr, plural(r.cfg.runs, "run"), longCell, r.cfg.cap, r.cfg.timeout, sampleEvery)
+	for _, res := range r.results {
+		r.writeWorkload(&b, res)
+	}
+	r.writeMicro(&b)
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// writeWorkload renders one workload's table.
+func (r *report) writeWorkload(b *strings.Builder, res *workloadResult) {
+	fmt.Fprintf(b, "\n## %s: %s\n\n", res.w.name, res.w.title)
+	if res.skipped != "" {
+		fmt.Fprintf(b, "Skipped: %s.\n", res.skipped)
+		return
+	}
+	fmt.Fprintf(b, "%s.\n\n", strings.Join(res.facts, "; "))
+	base := map[string]time.Duration{}
+	for _, c := range res.cells {
+		if c.ok() {
+			base[c.id] = c.time
+		}
+	}
+	b.WriteString("| variant | time | iterations | peak memory | vs itersql KEY | vs USING KEY |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|\n")
+	for _, c := range res.cells {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", c.name, cellTime(c), formatIters(c.iters),
+			formatBytes(c.peak), ratio(c, base["itersql-key"]), ratio(c, base["using-key"]))
+	}
+}
+
+// writeMicro renders the per-iteration microbenchmark.
+func (r *report) writeMicro(b *strings.Builder) {
+	if len(r.micro) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n## Microbenchmark: the fixed cost of one iteration\n\n")
+	fmt.Fprintf(b, "%d iterations over a one-row state; median of %s after one warm-up run.\n\n", r.cfg.microIters, plural(r.cfg.runs, "run"))
+	b.WriteString("| way | total | ms per iteration |\n|---|---:|---:|\n")
+	for _, c := range r.micro {
+		per := "—"
+		if c.ok() {
+			per = fmt.Sprintf("%.3f", c.time.Seconds()*1000/float64(c.iters))
+		}
+		fmt.Fprintf(b, "| %s | %s | %s |\n", c.name, cellTime(c), per)
+	}
+}
+
+// cellTime is a cell's time, or its status.
+func cellTime(c cell) string {
+	if !c.ok() {
+		if c.detail == "" {
+			return "**" + c.status + "**"
+		}
+		return "**" + c.status + "** (" + strings.ReplaceAll(c.detail, "|", "\\|") + ")"
+	}
+	s := formatDuration(c.time)
+	if c.single {
+		s += " †"
+	}
+	return s
+}
+
+// ratio is c's time over base, or a dash.
+func ratio(c cell, base time.Duration) string {
+	if !c.ok() || base <= 0 {
+		return "—"
+	}
+	switch r := c.time.Seconds() / base.Seconds(); {
+	case r < 0.01:
+		return fmt.Sprintf("%.4f×", r)
+	case r >= 100:
+		return fmt.Sprintf("%.0f×", r)
+	default:
+		return fmt.Sprintf("%.2f×", r)
+	}
+}
+
+func formatDuration(d time.Duration) string {
+	switch {
+	case d >= 10*time.Second:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d >= time.Second:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	case d >= 10*time.Millisecond:
+		return fmt.Sprintf("%.0f ms", d.Seconds()*1000)
+	default:
+		return fmt.Sprintf("%.2f ms", d.Seconds()*1000)
+	}
+}
+
+func formatIters(n int) string {
+	if n < 0 {
+		return "—"
+	}
+	return strconv.Itoa(n)
+}
+
+// formatBytes renders a byte count in binary units; negative means unknown.
+func formatBytes(n int64) string {
+	switch {
+	case n < 0:
+		return "—"
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	default:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+}
+
+// formatCount renders n with thousands separators.
+func formatCount(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// plural renders "1 run", "3 runs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return formatCount(n) + " " + noun + "s"
+}

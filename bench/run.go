@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// workloadResult is what the report shows of one workload.
+type workloadResult struct {
+	w       *workload
+	skipped string   // why the workload did not run
+	facts   []string // sizes, reference facts, load times
+	cells   []cell
+}
+
+// runWorkload runs every selected variant of w. It returns nil when -only
+// selects none of them.
+func runWorkload(ctx context.Context, cfg *config, w *workload, graphs *graphCache) *workloadResult {
+	if !graphs.matches(w) {
+		return nil
+	}
+	res := &workloadResult{w: w}
+	if w.file != "" {
+		if _, err := os.Stat(filepath.Join(cfg.data, w.file)); err != nil {
+			res.skipped = fmt.Sprintf("graph file %s not found in -data", w.file)
+			log.Printf("%s: skipped: %s", w.name, res.skipped)
+			return res
+		}
+	}
+	log.Printf("%s: loading graph", w.name)
+	g, err := graphs.get(w)
+	defer graphs.done(w)
+	if err != nil {
+		res.skipped = err.Error()
+		return res
+	}
+	w.graph = g
+	defer func() { w.graph = nil }()
+	if w.algo == algoSSSP {
+		w.source = minVertex(g)
+	}
+	ref, _ := floorVariant(w.algo).run(ctx, nil, w, true)
+	res.facts = append(res.facts, referenceFacts(w, ref.ans)...)
+	cpu := startCPUWatch()
+	defer func() { res.facts = append(res.facts, cpu.String()) }()
+
+	backends := map[string]backend{}
+	defer func() {
+		for _, b := range backends {
+			b.close()
+		}
+	}()
+	for _, v := range variantsFor(w.algo) {
+		cellName := w.name + "/" + v.id
+		if !cfg.only.MatchString(cellName) || ctx.Err() != nil {
+			continue
+		}
+		b, ok := backends[v.engine]
+		if !ok && v.engine != engineGo {
+			var err error
+			if b, err = openBackend(ctx, cfg, w, v.engine, res); err != nil {
+				c := cell{id: v.id, name: v.name, iters: -1, peak: -1}
+				c.fail(err, 0)
+				res.cells = append(res.cells, c)
+				log.Printf("%s: %s %s", cellName, c.status, c.detail)
+				continue
+			}
+			backends[v.engine] = b
+		}
+		log.Printf("%s: running", cellName)
+		c := measureCell(ctx, cfg, w, v, b, ref.ans)
+		if c.ok() {
+			log.Printf("%s: %v (median of %d), %s iterations, peak %s", cellName, c.time.Round(time.Millisecond), c.runs, formatIters(c.iters), formatBytes(c.peak))
+		} else {
+			log.Printf("%s: %s %s", cellName, c.status, c.detail)
+			if b != nil { // start the next variant on a fresh instance
+				b.close()
+				delete(backends, v.engine)
+			}
+		}
+		res.cells = append(res.cells, c)
+	}
+	return res
+}
+
+// referenceFacts describes the graph and the floor's answer.
+func referenceFacts(w *workload, ref *answer) []string {
+	facts := []string{fmt.Sprintf("%s edge rows", formatCount(w.graph.edges()))}
+	switch w.algo {
+	case algoCC:
+		facts = append(facts, "loaded undirected (both directions, UNION)",
+			fmt.Sprintf("%s vertices", formatCount(len(ref.ids))),
+			plural(components(ref), "component"))
+	case algoPR:
+		facts = append(facts, "directed as listed", fmt.Sprintf("%s vertices", formatCount(len(ref.ids))))
+	case algoSSSP:
+		maxDist := int64(0)
+		for _, d := range ref.ints {
+			maxDist = max(maxDist, d)
+		}
+		facts = append(facts, "loaded undirected", fmt.Sprintf("source %d", w.source),
+			fmt.Sprintf("%s vertices reached, eccentricity %d", formatCount(len(ref.ids)), maxDist))
+	}
+	return facts
+}
+
+// openBackend opens a fresh instance of engine and loads w's graph into it.
+func openBackend(ctx context.Context, cfg *config, w *workload, engine string, res *workloadResult) (backend, error) {
+	var b backend
+	var err error
+	switch engine {
+	case engineDuckDB:
+		b, err = openDuckDB(ctx, cfg)
+	case engineItersql:
+		b, err = openItersql(ctx, cfg)
+	default:
+		return nil, fmt.Errorf("unknown engine %q", engine)
+	}
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := loadGraph(ctx, b.db(), w.graph, w.setup()); err != nil {
+		b.close()
+		return nil, err
+	}
+	fact := fmt.Sprintf("loaded into %s in %.2f s", engine, time.Since(start).Seconds())
+	if mem, ok := duckMemory(b.db())(); ok {
+		fact += ", tables " + formatBytes(mem)
+	}
+	if !slices.ContainsFunc(res.facts, func(f string) bool { return strings.HasPrefix(f, "loaded into "+engine+" ") }) {
+		res.facts = append(res.facts, fact)
+	}
+	return b, nil
+}
+
+// runMicro measures the fixed cost of one iteration: an itersql loop over
+// a one-row state against the same temp-table statements sent directly.
+func runMicro(ctx context.Context, cfg *config) []cell {
+	n := cfg.microIters
+	var cells []cell
+	if cfg.only.MatchString("micro/itersql") {
+		c := cell{id: "itersql", name: fmt.Sprintf("itersql `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t UNTIL %d ITERATIONS) SELECT i FROM t`", n)}
+		run, closeFn, err := openItersqlMicro(ctx, cfg, n)
+		if err == nil {
+			c = timeMicro(ctx, cfg, c, run)
+			closeFn()
+		} else {
+			c.fail(err, 0)
+		}
+		cells = append(cells, c)
+	}
+	if cfg.only.MatchString("micro/duckdb") {
+		c := cell{id: "duckdb", name: fmt.Sprintf("%d × (`CREATE TEMP TABLE t_k AS SELECT i+1 AS i FROM t_k-1`; `DROP TABLE t_k-1`) sent directly to DuckDB", n)}
+		b, err := openDuckDB(ctx, cfg)
+		if err == nil {
+			c = timeMicro(ctx, cfg, c, func(ctx context.Context) error { return microTempTables(ctx, b.db(), n) })
+			b.close()
+		} else {
+			c.fail(err, 0)
+		}
+		cells = append(cells, c)
+	}
+	return cells
+}
+
+// timeMicro runs f once to warm up and check, then -runs times.
+func timeMicro(ctx context.Context, cfg *config, c cell, f func(context.Context) error) cell {
+	c.iters, c.peak = cfg.microIters, -1
+	log.Printf("micro/%s: running", c.id)
+	var times []time.Duration
+	for i := 0; i <= cfg.runs; i++ {
+		rctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+		start := time.Now()
+		err := f(rctx)
+		d := time.Since(start)
+		cancel()
+		if err != nil {
+			c.fail(err, cfg.timeout)
+			log.Printf("micro/%s: %s %s", c.id, c.status, c.detail)
+			return c
+		}
+		if i > 0 {
+			times = append(times, d)
+		}
+	}
+	c.time, c.runs = median(times), len(times)
+	log.Printf("micro/%s: %.3f ms per iteration", c.id, c.time.Seconds()*1000/float64(c.iters))
+	return c
+}
+
+// compile-time check that *sql.Conn and *sql.DB satisfy querier.
+var _, _ querier = (*sql.Conn)(nil), (*sql.DB)(nil)
