@@ -217,11 +217,11 @@ func ldbcSession(ctx context.Context, t testing.TB, g ldbcGraph) *exec.Session {
 
 var ldbcPlaceholder = regexp.MustCompile(`\{\{\w+\}\}`)
 
-// ldbcQuery reads queries/<name>.sql and substitutes its {{param}}
+// ldbcQuery reads _queries/<name>.sql (templates, so "itersql test" skips the folder) and substitutes its {{param}}
 // placeholders. The file holds one statement; its final ';' is dropped.
 func ldbcQuery(t testing.TB, name string, params map[string]string) string {
 	t.Helper()
-	text, err := os.ReadFile(filepath.Join(ldbcDir, "queries", name+".sql"))
+	text, err := os.ReadFile(filepath.Join(ldbcDir, "_queries", name+".sql"))
 	if err != nil {
 		t.Fatal(err)
 	}
