@@ -395,6 +395,19 @@ func (k *skewer) detect(j *skew.Join, i int, bind func(string) string, explain b
 		}
 		return f, nil
 	}
+	if !stable && k.s.Settings.SkewJoin != "on" {
+		// Under auto an iteration's state is not measured: that would be
+		// one more GROUP BY over the state every iteration, and the
+		// states of iterative jobs are keyed by vertex or entity, whose
+		// keys are unique or nearly so. skew_join = on measures them.
+		f := &skew.Freq{Skipped: "an iteration's state: measured only with skew_join = on"}
+		if !explain {
+			if err := k.s.conn.QueryRowContext(k.ctx, "SELECT count(*) FROM "+bind(sd.Source)).Scan(&f.Rows); err != nil {
+				return nil, err
+			}
+		}
+		return f, nil
+	}
 	if explain && !stable {
 		return &skew.Freq{Skipped: "an iteration's state: detected at each iteration"}, nil
 	}
