@@ -474,10 +474,15 @@ func (r *run) keyed() (string, error) {
 	if resumed {
 		deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, delta)
 	}
-	var on, differs, setList []string
-	for _, k := range p.Key {
-		on = append(on, fmt.Sprintf("s.%s = r.%s", planner.Quote(k), planner.Quote(k)))
+	// keyOn joins the state (alias s) with the step's rows (alias a) by key.
+	keyOn := func(a string) string {
+		var on []string
+		for _, k := range quoteAll(p.Key) {
+			on = append(on, fmt.Sprintf("s.%s = %s.%s", k, a, k))
+		}
+		return strings.Join(on, " AND ")
 	}
+	var differs, setList []string
 	isKey := map[string]bool{}
 	for _, k := range quoteAll(p.Key) {
 		isKey[k] = true
@@ -508,9 +513,11 @@ func (r *run) keyed() (string, error) {
 		// A step that groups by its key cannot yield a key twice: its
 		// output goes straight into the delta's query. Any other step is
 		// materialized first and checked for duplicate keys.
-		src := "(" + r.castStep(stepSQL) + ")"
-		if !p.StepKeyUnique {
-			if err := r.create(out, r.castStep(stepSQL)); err != nil {
+		src := r.castStep(stepSQL)
+		if p.StepKeyUnique {
+			src = "(" + src + ")"
+		} else {
+			if err := r.create(out, src); err != nil {
 				return "", r.stepErr(k, step, err)
 			}
 			if dup, err := r.duplicateKey(out); err != nil {
@@ -523,7 +530,7 @@ func (r *run) keyed() (string, error) {
 		// The delta: rows of the step's output that are new or differ.
 		next := r.table("d", k)
 		q := fmt.Sprintf("SELECT r.*, s.%s IS NULL AS __itersql_new FROM %s r LEFT JOIN %s s ON %s WHERE %s",
-			planner.Quote(p.Key[0]), src, state, strings.Join(on, " AND "), changedCond)
+			planner.Quote(p.Key[0]), src, state, keyOn("r"), changedCond)
 		if err := r.create(next, q); err != nil {
 			if p.StepKeyUnique {
 				return "", r.stepErr(k, step, err)
@@ -553,16 +560,15 @@ func (r *run) keyed() (string, error) {
 				return "", r.partErr(p.Step, k, err)
 			}
 		}
-		var updated, inserted int64
-		if len(setList) > 0 && toUpdate > 0 {
-			updated, err = r.s.exec(r.ctx, fmt.Sprintf("UPDATE %s AS s SET %s FROM %s d WHERE NOT d.__itersql_new AND %s",
-				state, strings.Join(setList, ", "), next, strings.ReplaceAll(strings.Join(on, " AND "), "r.", "d.")))
+		if toUpdate > 0 {
+			_, err = r.s.exec(r.ctx, fmt.Sprintf("UPDATE %s AS s SET %s FROM %s d WHERE NOT d.__itersql_new AND %s",
+				state, strings.Join(setList, ", "), next, keyOn("d")))
 			if err != nil {
 				return "", r.partErr(p.Step, k, err)
 			}
 		}
 		if toInsert > 0 {
-			inserted, err = r.s.exec(r.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s WHERE __itersql_new", state, cols, next))
+			_, err = r.s.exec(r.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s WHERE __itersql_new", state, cols, next))
 			if err != nil {
 				return "", r.partErr(p.Step, k, err)
 			}
@@ -572,8 +578,8 @@ func (r *run) keyed() (string, error) {
 		}
 		delta = next
 		deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, delta)
-		rows += inserted
-		changed := updated + inserted
+		rows += toInsert
+		changed := toUpdate + toInsert
 		done, err := r.stop(k, changed, state, prev, deltaView)
 		if err != nil {
 			return "", err

@@ -100,6 +100,11 @@ func (s *Session) query(ctx context.Context, q string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ReadRows(rows)
+}
+
+// ReadRows reads all of rows, whatever their columns, and closes them.
+func ReadRows(rows *sql.Rows) (*Result, error) {
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {

@@ -259,28 +259,19 @@ func (k *skewer) describe(query string, pool bool) ([]string, map[string]string,
 	if err != nil {
 		return nil, nil, nil, errors.New(duckMessage(err))
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
+	res, err := ReadRows(rows)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	var names, types []string
 	byName := map[string]string{}
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, nil, nil, err
-		}
+	for _, vals := range res.Rows {
 		n, t := fmt.Sprint(vals[0]), fmt.Sprint(vals[1])
 		names = append(names, n)
 		types = append(types, t)
 		byName[strings.ToLower(n)] = t
 	}
-	return names, byName, types, rows.Err()
+	return names, byName, types, nil
 }
 
 // plan plans a part's splits. build calls the planner (it must parse the
@@ -468,15 +459,15 @@ func (k *skewer) execute(p *skewPart, bind func(string) string) (query, note str
 		return "", "", err
 	}
 	if k.s.Settings.SkewJoin != "on" {
-		heavy, fixed := false, true
+		heavy := false
 		for _, sp := range splits {
 			heavy = heavy || len(sp.Heavy) > 0
-			for _, sd := range sp.Join.Sides {
-				fixed = fixed && (!strings.Contains(sd.Source, `"__itersql_`) || k.unique(sd.Source, sd.Key))
-			}
 		}
 		if !heavy {
-			p.neverHeavy = fixed
+			// Under auto only base tables are measured (see detect), and
+			// they do not change during the statement: what has no heavy
+			// key now never will, so later iterations skip all of this.
+			p.neverHeavy = true
 			return "", "", nil
 		}
 	}

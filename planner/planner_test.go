@@ -82,14 +82,14 @@ func TestScopeErrors(t *testing.T) {
 
 func TestStepKeyUnique(t *testing.T) {
 	for step, want := range map[string]bool{
-		`SELECT e.dst, MIN(d.v) FROM delta.t d JOIN edges e ON e.src = d.k GROUP BY e.dst`: true,
+		`SELECT e.dst, MIN(d.v) FROM delta.t d JOIN edges e ON e.src = d.k GROUP BY e.dst`:  true,
 		`SELECT e.dst AS k, MIN(d.v) FROM delta.t d JOIN edges e ON e.src = d.k GROUP BY k`: true,
 		`SELECT e.dst, MIN(d.v) FROM delta.t d JOIN edges e ON e.src = d.k GROUP BY 1`:      true,
 		`SELECT e.dst, d.v FROM delta.t d JOIN edges e ON e.src = d.k GROUP BY e.dst, d.v`:  false,
 		`SELECT MIN(e.dst), d.v FROM delta.t d JOIN edges e ON e.src = d.k GROUP BY d.v`:    false,
 		`SELECT e.dst, d.v FROM delta.t d JOIN edges e ON e.src = d.k`:                      false,
 		`SELECT k, v FROM t GROUP BY k, v UNION ALL SELECT 1, 2`:                            false,
-		`SELECT * FROM t GROUP BY k`:                                                        false,
+		`SELECT * FROM t GROUP BY k`: false,
 	} {
 		p, err := build(t, "WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 2 ITERATE "+step+" UNTIL FIXPOINT) SELECT * FROM t")
 		if err != nil {

@@ -746,26 +746,37 @@ func (s *splitter) whereKey() ast.ExprNode {
 		return nil
 	}
 	for _, c := range conjuncts(s.owner.Where) {
-		b, ok := c.(*ast.BinaryOperationExpr)
-		if !ok || b.Op != opcode.EQ {
-			continue
-		}
-		l, lok := b.L.(*ast.ColumnNameExpr)
-		r, rok := b.R.(*ast.ColumnNameExpr)
-		if !lok || !rok {
-			continue
-		}
-		li, lerr := s.sideOf(l.Name)
-		ri, rerr := s.sideOf(r.Name)
-		if lerr != nil || rerr != nil || li < 0 || ri < 0 || li == ri {
+		l, li, r, ri, ok := s.crossEquality(c)
+		if !ok {
 			continue
 		}
 		col := func(i int, c *ast.ColumnName) ast.ExprNode {
 			return &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(s.alias[i]), Name: c.Name}}
 		}
-		return &ast.BinaryOperationExpr{Op: opcode.EQ, L: col(li, l.Name), R: col(ri, r.Name)}
+		return &ast.BinaryOperationExpr{Op: opcode.EQ, L: col(li, l), R: col(ri, r)}
 	}
 	return nil
+}
+
+// crossEquality reads a conjunct "x.c1 = y.c2" whose two columns belong to
+// the two sides, in the order written: the columns and their sides.
+func (s *splitter) crossEquality(c ast.ExprNode) (l *ast.ColumnName, li int, r *ast.ColumnName, ri int, ok bool) {
+	b, isBin := c.(*ast.BinaryOperationExpr)
+	if !isBin || b.Op != opcode.EQ {
+		return nil, 0, nil, 0, false
+	}
+	lc, lok := b.L.(*ast.ColumnNameExpr)
+	rc, rok := b.R.(*ast.ColumnNameExpr)
+	if !lok || !rok {
+		return nil, 0, nil, 0, false
+	}
+	// sideOf gives -1 with every error.
+	li, _ = s.sideOf(lc.Name)
+	ri, _ = s.sideOf(rc.Name)
+	if li < 0 || ri < 0 || li == ri {
+		return nil, 0, nil, 0, false
+	}
+	return lc.Name, li, rc.Name, ri, true
 }
 
 // conjuncts flattens ANDs (and parentheses around them).
@@ -786,27 +797,14 @@ func conjuncts(e ast.ExprNode) []ast.ExprNode {
 // key finds the first conjunct "x.c1 = y.c2" with one column of each side.
 func (s *splitter) key(on ast.ExprNode) ([2]string, bool) {
 	for _, c := range conjuncts(on) {
-		b, ok := c.(*ast.BinaryOperationExpr)
-		if !ok || b.Op != opcode.EQ {
+		l, li, r, _, ok := s.crossEquality(c)
+		if !ok {
 			continue
 		}
-		l, lok := b.L.(*ast.ColumnNameExpr)
-		r, rok := b.R.(*ast.ColumnNameExpr)
-		if !lok || !rok {
-			continue
+		if li == 0 {
+			return [2]string{l.Name.O, r.Name.O}, true
 		}
-		li, _ := s.sideOf(l.Name)
-		ri, _ := s.sideOf(r.Name)
-		var k [2]string
-		switch {
-		case li == 0 && ri == 1:
-			k = [2]string{l.Name.Name.O, r.Name.Name.O}
-		case li == 1 && ri == 0:
-			k = [2]string{r.Name.Name.O, l.Name.Name.O}
-		default:
-			continue
-		}
-		return k, true
+		return [2]string{r.Name.O, l.Name.O}, true
 	}
 	return [2]string{}, false
 }

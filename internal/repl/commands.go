@@ -206,27 +206,11 @@ func (h *Handler) query(q string, params []any) ([][]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query catalog: %w", err)
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
+	res, err := exec.ReadRows(rows)
 	if err != nil {
 		return nil, fmt.Errorf("query catalog: %w", err)
 	}
-	var out [][]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("query catalog: %w", err)
-		}
-		out = append(out, vals)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query catalog: %w", err)
-	}
-	return out, nil
+	return res.Rows, nil
 }
 
 func cmdMode(h *Handler, _ *input, args []string) error {
