@@ -17,6 +17,9 @@ func (s *Session) Exec(ctx context.Context, src string, pos sqlscan.Pos) (*Resul
 	if err != nil {
 		return nil, err
 	}
+	if !readOnly(st) {
+		s.freq = nil
+	}
 	switch st := st.(type) {
 	case *parser.Passthrough:
 		if res, ok, err := s.skewSelect(ctx, st); ok {
@@ -60,6 +63,36 @@ func (s *Session) Exec(ctx context.Context, src string, pos sqlscan.Pos) (*Resul
 		return analyzeTable(res.Stats, s.Settings.ExplainTiming), nil
 	}
 	return nil, fmt.Errorf("unknown statement %T", st)
+}
+
+// readOnly reports whether a statement surely changes no table and no
+// name's meaning: a query, EXPLAIN of one, WITH ITERATE, an itersql
+// setting. Anything else (DML, DDL, ATTACH, USE, a DuckDB SET,
+// transactions) clears the session's detection cache.
+func readOnly(st parser.Statement) bool {
+	switch st := st.(type) {
+	case *parser.Iterate, *parser.Explain:
+		return true
+	case *parser.Set:
+		return IsSetting(st.Name)
+	case *parser.Passthrough:
+		f := strings.Fields(strings.ToUpper(st.SQL))
+		if len(f) > 1 && f[0] == "EXPLAIN" {
+			f = f[1:]
+			if len(f) > 1 && f[0] == "ANALYZE" {
+				f = f[1:]
+			}
+		}
+		if len(f) == 0 {
+			return false
+		}
+		switch f[0] {
+		case "SELECT", "FROM", "DESCRIBE", "SHOW", "SUMMARIZE":
+			return true
+		}
+		return strings.HasPrefix(f[0], "(")
+	}
+	return false
 }
 
 // quietCount drops the one-cell "Count" table DuckDB returns for DDL and

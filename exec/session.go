@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/itersql/itersql/skew"
 	"regexp"
 	"strconv"
 	"strings"
@@ -50,6 +51,11 @@ type Session struct {
 	Notice   func(msg string)
 	seq      int  // numbers the temp tables of each run so runs never collide
 	attached bool // SharedCatalog is attached
+	// freq caches skew detection of inputs that read no iteration state,
+	// from one statement to the next until a statement that may write
+	// (see readOnly) clears it. A stale entry could only unbalance a
+	// split, never change its result: every key goes through one path.
+	freq map[string]*skew.Freq
 }
 
 // SharedCatalog is an in-memory database attached to the session's

@@ -173,7 +173,8 @@ type skewer struct {
 	id  int // numbers the tables
 	seq int
 	// freq caches detection by (bound source, key) for inputs without
-	// placeholders: base tables do not change while a statement runs.
+	// placeholders: base tables do not change while a statement runs,
+	// nor between statements that write nothing (Session.freq).
 	freq map[string]*skew.Freq
 	// derived caches the heavy-row and partitioned tables of such inputs:
 	// one per (kind, input, key), replaced when its query changes (other
@@ -187,11 +188,21 @@ type skewer struct {
 	drop  func(string) error
 	// temp are this execution's tables, dropped by release.
 	temp []string
+	// reuse: the parts are executed again and again (a WITH ITERATE), so
+	// tables derived from inputs that do not change are worth sorting.
+	reuse bool
 }
+
+// stableSource reports whether a join input cannot change while a
+// statement runs: it reads no iteration state.
+func stableSource(source string) bool { return !strings.Contains(source, `"__itersql_`) }
 
 func (s *Session) newSkewer(ctx context.Context) *skewer {
 	s.seq++
-	k := &skewer{s: s, ctx: ctx, id: s.seq, freq: map[string]*skew.Freq{}, derived: map[string]derivedTable{},
+	if s.freq == nil {
+		s.freq = map[string]*skew.Freq{}
+	}
+	k := &skewer{s: s, ctx: ctx, id: s.seq, freq: s.freq, derived: map[string]derivedTable{},
 		unique: func(string, string) bool { return false }}
 	live := map[string]bool{}
 	k.track = func(n string) { live[n] = true }
@@ -376,7 +387,7 @@ func (k *skewer) declineAll(p *skewPart, reason string) *skewPart {
 // placeholders are not read (they exist only during the run).
 func (k *skewer) detect(j *skew.Join, i int, bind func(string) string, explain bool) (*skew.Freq, error) {
 	sd := j.Sides[i]
-	stable := !strings.Contains(sd.Source, `"__itersql_`)
+	stable := stableSource(sd.Source)
 	if k.unique(sd.Source, sd.Key) {
 		f := &skew.Freq{Skipped: "key unique (the state's KEY): no key can be heavy"}
 		if !explain {
@@ -489,7 +500,8 @@ func (k *skewer) execute(p *skewPart, bind func(string) string) (query, note str
 				}
 				sp.SetHeavyRows(i, n)
 			}
-			if sp.Prepartition(i) {
+			if reused := k.reuse && stableSource(sp.Join.Sides[i].Source); sp.Prepartition(i, reused) {
+				sp.SortParts[i] = reused
 				if sp.PartTables[i], _, err = k.derivedTable("p", sp, i, sp.PartSQL(i), bind); err != nil {
 					return "", "", fmt.Errorf("partition %s: %s", sp.Join.Sides[i].Alias, duckMessage(err))
 				}
@@ -532,7 +544,7 @@ func (k *skewer) execute(p *skewPart, bind func(string) string) (query, note str
 func (k *skewer) derivedTable(kind string, sp *skew.Split, i int, query string, bind func(string) string) (string, int64, error) {
 	q := bind(query)
 	sd := sp.Join.Sides[i]
-	stable := !strings.Contains(sd.Source, `"__itersql_`)
+	stable := stableSource(sd.Source)
 	slot := kind + "\x00" + sd.Source + "\x00" + sd.Key
 	if d, ok := k.derived[slot]; ok && stable {
 		if d.query == q {
@@ -587,7 +599,8 @@ func (k *skewer) explain(label string, p *skewPart, bind func(string) string) (s
 			sp.Result = planner.SkewRef(n + 1)
 			for i := range 2 {
 				sp.HeavyTables[i] = planner.Quote("heavy_" + sp.Join.Sides[i].Alias)
-				if sp.Prepartition(i) {
+				if reused := k.reuse && stableSource(sp.Join.Sides[i].Source); sp.Prepartition(i, reused) {
+					sp.SortParts[i] = reused
 					sp.PartTables[i] = planner.Quote("parts_" + sp.Join.Sides[i].Alias)
 				}
 			}
@@ -633,6 +646,7 @@ func (r *run) skewInit() {
 			return (source == planner.StateRef || source == planner.DeltaRef) && strings.EqualFold(key, p.Key[0])
 		}
 	}
+	k.reuse = true
 	r.skew = &skewRun{k: k}
 	r.shared = true
 }
@@ -735,6 +749,7 @@ func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string)
 	if err := s.attachShared(ctx); err != nil {
 		return text + "\nskew split: " + err.Error()
 	}
+	k.reuse = true
 	if p.Keyed() && len(p.Key) == 1 {
 		k.unique = func(source, key string) bool {
 			return (source == planner.StateRef || source == planner.DeltaRef) && strings.EqualFold(key, p.Key[0])

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/itersql/itersql/internal/sqlscan"
+	"github.com/itersql/itersql/parser"
 )
 
 // hubGraph is a graph with hub vertices (1 and 2 have over a thousand
@@ -55,19 +56,22 @@ GROUP BY a.city ORDER BY group_count DESC, a.city LIMIT 5`
 // the results must be identical, and the split must really happen.
 func TestSkewDifferential(t *testing.T) {
 	queries := []struct{ name, q string }{
-		{"cc plain", ccPlain},
-		{"cc key", ccKey},
-		{"seed", seedQuery},
-		{"left join", `SELECT n.id, count(e.dst) AS deg, min(e.dst) FROM nodes n LEFT JOIN edges e ON e.src = n.id AND e.dst > 2000 GROUP BY n.id ORDER BY n.id`},
-		{"left join, kept side broadcast", `SELECT e.src, count(*), count(n.id) FROM edges e LEFT JOIN nodes n ON n.id = e.dst AND n.id % 3 = 0 GROUP BY e.src ORDER BY 1`},
+		{"pushed: cc plain", ccPlain},
+		{"pushed: cc key", ccKey},
+		{"pushed: seed", seedQuery},
+		{"pushed: left join", `SELECT n.id, count(e.dst) AS deg, min(e.dst) FROM nodes n LEFT JOIN edges e ON e.src = n.id AND e.dst > 2000 GROUP BY n.id ORDER BY n.id`},
+		{"pushed: left join, kept side broadcast", `SELECT e.src, count(*), count(n.id) FROM edges e LEFT JOIN nodes n ON n.id = e.dst AND n.id % 3 = 0 GROUP BY e.src ORDER BY 1`},
 		{"pushed global aggregates", `SELECT count(*), sum(b.group_id), min(a.city), max(b.group_id), count(a.name) FROM a JOIN b ON a.user_id = b.user_id WHERE b.group_id % 3 = 0`},
 		{"pushed outer aggregates", `SELECT a.state, count(b.group_id) AS n, sum(b.group_id), count(*) FROM a LEFT JOIN b ON b.user_id = a.user_id AND b.group_id > 100 GROUP BY a.state HAVING count(*) > 10 ORDER BY a.state`},
-		{"pushed, kept side broadcast", `SELECT n.id % 5 AS g, count(n.id), min(e.src) FROM edges e RIGHT JOIN nodes n ON n.id = e.dst AND e.src % 2 = 0 GROUP BY n.id % 5 ORDER BY 1`},
-		{"comma join", `SELECT a.city, count(*) FROM a, b WHERE b.user_id = a.user_id AND b.group_id % 2 = 0 GROUP BY a.city ORDER BY 2 DESC, 1`},
+		{"kept side broadcast, grouped by an expression", `SELECT n.id % 5 AS g, count(n.id), min(e.src) FROM edges e RIGHT JOIN nodes n ON n.id = e.dst AND e.src % 2 = 0 GROUP BY n.id % 5 ORDER BY 1`},
+		{"pushed: comma join", `SELECT a.city, count(*) FROM a, b WHERE b.user_id = a.user_id AND b.group_id % 2 = 0 GROUP BY a.city ORDER BY 2 DESC, 1`},
 		{"right join", `SELECT b.user_id, count(*), count(a.city) FROM a RIGHT JOIN b ON a.user_id = b.user_id AND a.state <> 'st1' GROUP BY 1 ORDER BY 1`},
-		{"using", `SELECT user_id, count(*) FROM a JOIN b USING (user_id) GROUP BY user_id ORDER BY 2 DESC, 1 LIMIT 7`},
+		{"pushed: using", `SELECT user_id, count(*) FROM a JOIN b USING (user_id) GROUP BY user_id ORDER BY 2 DESC, 1 LIMIT 7`},
 		{"star of a side", `SELECT a.*, b.group_id FROM a JOIN b ON b.user_id = a.user_id WHERE b.group_id % 997 = 0 ORDER BY b.group_id`},
-		{"iterate over a join", `WITH ITERATE deg(id, d) AS (
+		{"pushed, a join above multiplies rows", `SELECT a.city, count(*), sum(b.group_id), count(c.group_id), max(c.group_id) FROM a JOIN b ON a.user_id = b.user_id JOIN b c ON c.user_id = a.user_id AND c.group_id % 50 = 0 GROUP BY a.city ORDER BY 1`},
+		{"pushed, a LEFT join above, WHERE reads it", `SELECT n.id, count(*), count(x.id), min(x.id), sum(e.dst) FROM nodes n JOIN edges e ON e.src = n.id LEFT JOIN nodes x ON x.id = e.dst AND x.id % 4 = 0 WHERE x.id IS NULL OR e.dst % 3 <> 1 GROUP BY n.id ORDER BY n.id`},
+		{"not pushed, grouped by a table above", `SELECT e.src, x.id, count(*) FROM edges e JOIN nodes n ON n.id = e.src JOIN nodes x ON x.id = e.dst GROUP BY e.src, x.id ORDER BY 1, 2 LIMIT 50`},
+		{"pushed: iterate over a join", `WITH ITERATE deg(id, d) AS (
 			SELECT id, 0 FROM nodes
 		  ITERATE
 			SELECT n.id, count(e.dst) + max(s.d) FROM nodes n JOIN edges e ON e.src = n.id JOIN deg s ON s.id = n.id GROUP BY n.id
@@ -89,6 +93,10 @@ func TestSkewDifferential(t *testing.T) {
 		if len(want.Rows) == 0 {
 			t.Errorf("%s: no rows", tc.name)
 		}
+		// Aggregation is pushed into the tasks where the name says so.
+		if ex := mustExec(t, s, "EXPLAIN "+tc.q); strings.HasPrefix(tc.name, "pushed") != strings.Contains(ex.Text+rowsText(ex), `AS "__agg1"`) {
+			t.Errorf("%s: pushed aggregation is %v in EXPLAIN:\n%s", tc.name, !strings.HasPrefix(tc.name, "pushed"), ex.Text)
+		}
 		// The split really ran: EXPLAIN ANALYZE / the iteration notes say so.
 		if strings.HasPrefix(tc.q, "WITH ITERATE") {
 			res := mustExec(t, s, "EXPLAIN ANALYZE "+tc.q)
@@ -105,6 +113,49 @@ func TestSkewDifferential(t *testing.T) {
 	res := mustExec(t, s, `SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__itersql%'`)
 	if fmt.Sprint(res.Rows[0][0]) != "0" {
 		t.Errorf("tables left: %v", res.Rows)
+	}
+}
+
+// TestSkewDetectionCache checks that detection cached from one statement
+// to the next is dropped by a statement that writes: new heavy keys show.
+func TestSkewDetectionCache(t *testing.T) {
+	s := open(t)
+	for _, q := range seedTables {
+		mustExec(t, s, q)
+	}
+	mustExec(t, s, "SET skew_join = on")
+	mustExec(t, s, "SET target_task_rows = 2000")
+	if res := mustExec(t, s, "EXPLAIN "+seedQuery); !strings.Contains(res.Text, "heavy keys (3)") {
+		t.Fatalf("EXPLAIN lacks the 3 heavy keys:\n%s", res.Text)
+	}
+	// A write behind the session's back is not seen: the cache is used.
+	if _, err := s.exec(context.Background(), "INSERT INTO b SELECT 8, i FROM range(0, 2500) t(i)"); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, s, "SELECT count(*) FROM b") // reads only: the cache stays
+	if res := mustExec(t, s, "EXPLAIN "+seedQuery); !strings.Contains(res.Text, "heavy keys (3)") {
+		t.Errorf("the second EXPLAIN measured b again:\n%s", res.Text)
+	}
+	mustExec(t, s, "INSERT INTO b SELECT 7, i FROM range(0, 3000) t(i)")
+	res := mustExec(t, s, "EXPLAIN "+seedQuery)
+	if !strings.Contains(res.Text, "heavy keys (5): 7 (3000 rows in b); 8 (25") {
+		t.Errorf("after an INSERT, EXPLAIN does not see the new heavy key:\n%s", res.Text)
+	}
+	for _, tc := range []struct {
+		q  string
+		ro bool
+	}{
+		{"SELECT 1", true}, {"EXPLAIN SELECT 1", true}, {"EXPLAIN ANALYZE SELECT 1", true}, {"(SELECT 1)", true},
+		{"SET skew_join = on", true}, {"SET threads = 2", false}, {"INSERT INTO b VALUES (1, 2)", false},
+		{"EXPLAIN ANALYZE DELETE FROM b", false}, {"USE memory", false}, {"WITH x AS (SELECT 1) SELECT * FROM x", false},
+	} {
+		st, err := parser.Parse(tc.q, sqlscan.Pos{Line: 1, Col: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if readOnly(st) != tc.ro {
+			t.Errorf("readOnly(%q) = %v, want %v", tc.q, !tc.ro, tc.ro)
+		}
 	}
 }
 

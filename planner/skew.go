@@ -414,61 +414,52 @@ func (s *splitter) split() (*skew.Join, error) {
 }
 
 // pushAggregation moves the owner's WHERE, GROUP BY and aggregates into
-// the tasks when that keeps the query's meaning: the split join is the
-// owner's whole FROM, the owner groups only by columns of the pair, its
-// aggregates are COUNT, SUM, MIN or MAX (not DISTINCT) of the pair's
-// columns, and nothing reads the pair from a subquery. Each aggregate is
-// then computed per task and merged by the query (a count by a sum of
-// counts). Otherwise it changes nothing. exec compiles the result against
-// the unsplit query and plans again without pushing if they differ.
+// the tasks when that keeps the query's meaning: the owner groups only by
+// columns of the pair, its aggregates are COUNT, SUM, MIN or MAX (not
+// DISTINCT), and nothing reads the pair from a subquery. The split join
+// is the owner's whole FROM, or the bottom of a chain of joins above it
+// that are inner or keep the pair's rows (LEFT): those joins then run in
+// every task too (see skew.Join.Upper), and the aggregates and WHERE may
+// read their tables. Each aggregate is computed per task and merged by
+// the query (a count by a sum of counts). Otherwise it changes nothing.
+// exec compiles the result against the unsplit query and plans again
+// without pushing if they differ.
 func (s *splitter) pushAggregation(sj *skew.Join) error {
 	o := s.owner
-	if ast.Node(o.From.TableRefs) != ast.Node(s.cand.join) {
+	ups, ok := s.uppers()
+	if !ok {
 		return nil
 	}
 	if o.GroupBy != nil && o.GroupBy.Rollup {
 		return nil
 	}
-	var aggs []*ast.AggregateFuncExpr
-	ok := true
-	depth := 0
-	walk := visitFunc(func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.SelectStmt, *ast.SetOprStmt, *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.WindowFuncExpr:
-			ok = false
-		case *ast.AggregateFuncExpr:
-			switch strings.ToLower(n.F) {
-			case "count", "sum", "min", "max":
-			default:
-				ok = false
-			}
-			if n.Distinct || len(n.Args) > 1 || n.Order != nil {
-				ok = false
-			}
-			aggs = append(aggs, n)
-			depth++
-		case *ast.ColumnNameExpr:
-			if i, err := s.sideOf(n.Name); err != nil || (i < 0 && depth > 0) {
-				ok = false // an aggregate of something the tasks do not have
-			}
+	// Fields, HAVING and ORDER BY may hold aggregates, of columns of the
+	// pair or of the tables above it; outside aggregates they may read
+	// the pair (the GROUP BY columns) but not the tables above it.
+	w := &aggWalk{col: func(c *ast.ColumnName, inAgg bool) bool {
+		switch i := s.pushCol(c, ups); {
+		case i == upperSide:
+			return inAgg
+		case i >= 0:
+			return true
+		default:
+			// An unknown name outside aggregates is a select alias
+			// (ORDER BY total); one inside is nothing the tasks have.
+			_, err := s.sideOf(c)
+			return !inAgg && err == nil
 		}
-		return !ok
-	})
-	// Fields, HAVING and ORDER BY may hold aggregates; GROUP BY and WHERE
-	// may not, and must read the pair only.
+	}}
 	for _, f := range o.Fields.Fields {
 		if f.Expr != nil {
-			depth = 0
-			f.Expr.Accept(walk)
+			f.Expr.Accept(w)
 		}
 	}
 	for _, part := range []ast.Node{o.Having, o.OrderBy} {
 		if part != nil && !isNilNode(part) {
-			depth = 0
-			part.Accept(walk)
+			part.Accept(w)
 		}
 	}
-	if !ok || (len(aggs) == 0 && o.GroupBy == nil) {
+	if !w.ok() || (len(w.aggs) == 0 && o.GroupBy == nil) {
 		return nil
 	}
 	var group []*ast.ColumnNameExpr
@@ -484,35 +475,62 @@ func (s *splitter) pushAggregation(sj *skew.Join) error {
 			group = append(group, c)
 		}
 	}
-	if o.Where != nil {
-		pure := true
-		o.Where.Accept(visitFunc(func(n ast.Node) bool {
+	// WHERE and the ON conditions of the joins above read the pair and
+	// those tables only.
+	pure := func(n ast.Node) bool {
+		ok := true
+		n.Accept(visitFunc(func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.SelectStmt, *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.AggregateFuncExpr, *ast.WindowFuncExpr:
-				pure = false
+				ok = false
 			case *ast.ColumnNameExpr:
-				if i, err := s.sideOf(n.Name); err != nil || i < 0 {
-					pure = false
-				}
+				ok = s.pushCol(n.Name, ups) != noSide
 			}
-			return !pure
+			return !ok
 		}))
-		if !pure {
+		return ok
+	}
+	if o.Where != nil && !pure(o.Where) {
+		return nil
+	}
+	for _, u := range ups {
+		if u.join.On != nil && !pure(u.join.On.Expr) {
 			return nil
 		}
 	}
 	// Pushable. The tasks' SQL reads the pair by its aliases: qualify
-	// every column of the moved expressions and carry it.
+	// every column of the pair in the moved expressions and carry it.
 	qualify := func(n ast.Node) (string, error) {
 		n.Accept(visitFunc(func(m ast.Node) bool {
 			if c, isCol := m.(*ast.ColumnNameExpr); isCol {
-				i, _ := s.sideOf(c.Name)
-				c.Name = &ast.ColumnName{Table: ast.NewCIStr(s.alias[i]), Name: c.Name.Name}
-				s.carry(i, c.Name.Name.O)
+				if i := s.pushCol(c.Name, ups); i == 0 || i == 1 {
+					c.Name = &ast.ColumnName{Table: ast.NewCIStr(s.alias[i]), Name: c.Name.Name}
+					s.carry(i, c.Name.Name.O)
+				}
 			}
 			return false
 		}))
 		return restore(n)
+	}
+	for _, u := range ups {
+		on := "true"
+		if u.join.On != nil {
+			var err error
+			if on, err = qualify(u.join.On.Expr); err != nil {
+				return err
+			}
+		}
+		tp := "JOIN"
+		if u.join.Tp == ast.LeftJoin {
+			tp = "LEFT JOIN"
+		}
+		sj.Upper += fmt.Sprintf(" %s %s AS %s ON %s", tp, u.src, skew.Quote(u.alias), on)
+	}
+	if len(ups) > 0 {
+		// The joins above now run in the tasks: the owner reads the
+		// pair's result alone.
+		o.From.TableRefs = &ast.Join{Left: s.cand.join}
+		s.cand.replace = func(n ast.ResultSetNode) { o.From.TableRefs = &ast.Join{Left: n} }
 	}
 	if o.Where != nil {
 		w, err := qualify(o.Where)
@@ -529,13 +547,18 @@ func (s *splitter) pushAggregation(sj *skew.Join) error {
 		sj.GroupBy = append(sj.GroupBy, g)
 	}
 	merge := map[*ast.AggregateFuncExpr]string{}
-	for n, a := range aggs {
+	named := map[string]string{} // one partial aggregate per distinct SQL
+	for _, a := range w.aggs {
 		sqlText, err := qualify(a)
 		if err != nil {
 			return err
 		}
-		name := fmt.Sprintf("__agg%d", n+1)
-		sj.Aggs = append(sj.Aggs, skew.Agg{Name: name, SQL: sqlText})
+		name, seen := named[sqlText]
+		if !seen {
+			name = fmt.Sprintf("__agg%d", len(sj.Aggs)+1)
+			named[sqlText] = name
+			sj.Aggs = append(sj.Aggs, skew.Agg{Name: name, SQL: sqlText})
+		}
 		col := skew.Quote(s.resultAlias()) + "." + skew.Quote(name)
 		switch strings.ToLower(a.F) {
 		case "count":
@@ -559,6 +582,149 @@ func (s *splitter) pushAggregation(sj *skew.Join) error {
 		o.OrderBy.Accept(swap)
 	}
 	return nil
+}
+
+// Sides of a column of a pushed expression besides the pair's 0 and 1.
+const (
+	noSide    = -1 // nothing the tasks have
+	upperSide = 2  // a table joined above the pair
+)
+
+// upper is a table joined above the split pair.
+type upper struct {
+	join  *ast.Join
+	alias string
+	src   string
+	has   map[string]bool // lower-case column names
+}
+
+// uppers returns the joins of the owner's FROM above the pair, innermost
+// first; ok is false unless each is an inner join, or a LEFT join with
+// the pair on its left, of a table source the tasks can read.
+func (s *splitter) uppers() ([]upper, bool) {
+	var ups []upper
+	n := ast.ResultSetNode(s.owner.From.TableRefs)
+	for n != ast.ResultSetNode(s.cand.join) {
+		j, ok := n.(*ast.Join)
+		if !ok {
+			return nil, false
+		}
+		n = j.Left
+		if j.Right == nil {
+			continue
+		}
+		ts, ok := leaf(j.Right)
+		if !ok || !isTable(ts) || ts.Lateral || len(ts.ColumnNames) > 0 || j.NaturalJoin || j.StraightJoin ||
+			len(j.Using) > 0 || (j.Tp != ast.CrossJoin && j.Tp != ast.LeftJoin) {
+			return nil, false
+		}
+		u := upper{join: j, alias: ts.AsName.O}
+		switch src := ts.Source.(type) {
+		case *ast.TableName:
+			if u.alias == "" {
+				u.alias = src.Name.O
+			}
+			if src.Schema.L == "" && s.ctes[src.Name.L] {
+				return nil, false
+			}
+			var b strings.Builder
+			if err := src.Restore(format.NewRestoreCtx(restoreFlags, &b)); err != nil {
+				return nil, false
+			}
+			u.src = b.String()
+		default:
+			q, err := restore(src)
+			if u.alias == "" || refsCTE(src, s.ctes) || err != nil {
+				return nil, false
+			}
+			u.src = "(" + q + ")"
+		}
+		if strings.EqualFold(u.alias, s.alias[0]) || strings.EqualFold(u.alias, s.alias[1]) {
+			return nil, false
+		}
+		names, err := s.cols(u.src)
+		if err != nil {
+			return nil, false
+		}
+		u.has = map[string]bool{}
+		for _, c := range names {
+			u.has[strings.ToLower(c)] = true
+		}
+		ups = append([]upper{u}, ups...)
+	}
+	return ups, true
+}
+
+// pushCol resolves a column of an expression to be pushed into the tasks:
+// a side of the pair (0, 1), a table above it (upperSide), or noSide.
+func (s *splitter) pushCol(c *ast.ColumnName, ups []upper) int {
+	i, err := s.sideOf(c)
+	switch {
+	case err != nil || c.Schema.L != "":
+		return noSide
+	case i >= 0:
+		return i
+	case c.Table.L != "":
+		for _, u := range ups {
+			if strings.EqualFold(u.alias, c.Table.O) && u.has[c.Name.L] {
+				return upperSide
+			}
+		}
+		return noSide
+	}
+	found := 0
+	for _, u := range ups {
+		if u.has[c.Name.L] {
+			found++
+		}
+	}
+	if found == 1 {
+		return upperSide
+	}
+	return noSide
+}
+
+// aggWalk collects the aggregates of the expressions it visits and checks
+// them (COUNT, SUM, MIN or MAX of one plain argument) and every column by
+// col, told whether the column is inside an aggregate.
+type aggWalk struct {
+	col   func(c *ast.ColumnName, inAgg bool) bool
+	aggs  []*ast.AggregateFuncExpr
+	depth int
+	bad   bool
+}
+
+func (w *aggWalk) ok() bool { return !w.bad }
+
+func (w *aggWalk) Enter(n ast.Node) (ast.Node, bool) {
+	if w.bad {
+		return n, true
+	}
+	switch n := n.(type) {
+	case *ast.SelectStmt, *ast.SetOprStmt, *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.WindowFuncExpr:
+		w.bad = true
+	case *ast.AggregateFuncExpr:
+		switch strings.ToLower(n.F) {
+		case "count", "sum", "min", "max":
+		default:
+			w.bad = true
+		}
+		if n.Distinct || len(n.Args) > 1 || n.Order != nil || w.depth > 0 {
+			w.bad = true
+		}
+		w.aggs = append(w.aggs, n)
+		w.depth++
+	case *ast.ColumnNameExpr:
+		w.bad = !w.col(n.Name, w.depth > 0)
+	}
+	return n, w.bad
+}
+
+func (w *aggWalk) Leave(n ast.Node) (ast.Node, bool) {
+	if _, ok := n.(*ast.AggregateFuncExpr); ok {
+		w.depth--
+	}
+	return n, true
 }
 
 func isNilNode(n ast.Node) bool {

@@ -87,6 +87,12 @@ type Join struct {
 	Where   string
 	GroupBy []string
 	Aggs    []Agg
+	// Upper is set with a pushed aggregation when the query joins more
+	// tables above the pair: those joins (" JOIN t AS x ON ...", inner or
+	// keeping the pair's rows) as SQL, which every task runs in full
+	// after its part of the pair, so that each joined row is still made by
+	// exactly one task and the aggregates may read those tables too.
+	Upper string
 }
 
 // Agg is one partial aggregate of a pushed aggregation, stored as Name.
@@ -122,6 +128,10 @@ const (
 	// PrepartitionRows: an input with more rows is written once with its
 	// partition numbers before the shuffle tasks run (see Prepartition).
 	PrepartitionRows = 50000
+	// DirectMaxParts: an input read in one execution only is filtered by
+	// hash in each task up to this many tasks, and written partitioned
+	// beyond it (see Prepartition).
+	DirectMaxParts = 8
 )
 
 // AutoThreshold is the documented rule of skew_threshold = auto: a key is
@@ -173,6 +183,11 @@ type Split struct {
 	PartTables  [2]string
 	// heavyRows are the rows of HeavyTables when known (SetHeavyRows):
 	// tasks that can only return nothing are then left out.
+	// SortParts[i]: write PartTables[i] ordered by partition, so that a
+	// task's scan skips the row groups of the other partitions. The sort
+	// costs more than it saves in one execution; it pays when the table
+	// is reused (a base table's partitions, read at every iteration).
+	SortParts    [2]bool
 	heavyRows    [2]int64
 	heavyCounted [2]bool
 	// hashCast is the type both keys are cast to before hashing ("" when

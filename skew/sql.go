@@ -163,7 +163,7 @@ func (s *Split) input(i int, where string) string {
 
 // join writes "left TYPE right ON cond" with the sides in their order.
 func (s *Split) join(sides [2]string, tp JoinType) string {
-	return fmt.Sprintf("%s %s %s ON %s", sides[0], tp, sides[1], s.Join.On)
+	return fmt.Sprintf("%s %s %s ON %s%s", sides[0], tp, sides[1], s.Join.On, s.Join.Upper)
 }
 
 // ResultSelect is the query to create the (empty) result table from: the
@@ -231,23 +231,34 @@ func (s *Split) notHeavy(n int) string {
 }
 
 // Prepartition reports whether side i should be written once with its
-// partition numbers (PartSQL) before the shuffle tasks: a large input
-// that every task filtered by hash itself would be read and hashed once
-// per task.
-func (s *Split) Prepartition(i int) bool {
-	return s.Parts >= 3 && s.Freq[i] != nil && s.Freq[i].Rows > PrepartitionRows
+// partition numbers (PartSQL) before the shuffle tasks, instead of every
+// task filtering the input by hash itself. reused: the copy would serve
+// many executions (an input that does not change, in a WITH ITERATE), so
+// it is worth writing (sorted) for any large input split two or more ways.
+// Otherwise the copy costs one write of the input, which only pays when
+// there are many tasks, each reading and hashing the whole input.
+func (s *Split) Prepartition(i int, reused bool) bool {
+	if s.Freq[i] == nil || s.Freq[i].Rows <= PrepartitionRows {
+		return false
+	}
+	if reused {
+		return s.Parts >= 2
+	}
+	return s.Parts > DirectMaxParts
 }
 
 // PartSQL is the query of side i's shuffle-path rows with their partition
 // number. A task then reads its rows by comparing one small integer per
-// row, and fetches the other columns of the matching rows only. (Sorting
-// by the partition would let zone maps skip whole row groups, but on two
-// cores the sort costs more than every task's scans together.)
+// row, and fetches the other columns of the matching rows only; with
+// SortParts, zone maps let it skip the other partitions' row groups.
 func (s *Split) PartSQL(i int) string {
 	sd := s.Join.Sides[i]
 	q := fmt.Sprintf("SELECT %s, CAST(%s AS USMALLINT) AS %s FROM %s AS %s", s.cols(i), s.hashKey(i), partCol, sd.Source, Quote(sd.Alias))
 	if w := s.notHeavy(i); w != "" {
 		q += " WHERE " + w
+	}
+	if s.SortParts[i] {
+		q += " ORDER BY " + partCol
 	}
 	return q
 }
@@ -311,7 +322,7 @@ func (s *Split) unmatchedSelect() string {
 	kept := fmt.Sprintf("(SELECT * FROM %s AS %s WHERE NOT EXISTS (SELECT 1 FROM %s AS %s WHERE %s)) AS %s",
 		s.HeavyTables[small], sa, s.HeavyTables[big], ba, s.Join.On, sa)
 	none := fmt.Sprintf("(SELECT * FROM %s WHERE false) AS %s", s.HeavyTables[big], ba)
-	return fmt.Sprintf("SELECT %s FROM %s LEFT JOIN %s ON true%s", s.proj(taskID(Unmatched, 0)), kept, none, s.tail())
+	return fmt.Sprintf("SELECT %s FROM %s LEFT JOIN %s ON true%s%s", s.proj(taskID(Unmatched, 0)), kept, none, s.Join.Upper, s.tail())
 }
 
 func (s *Split) insert(q string) string {
