@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/itersql/itersql/skew"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/itersql/itersql/internal/sqlscan"
+	"github.com/itersql/itersql/skew"
 )
 
 // IterStat is what one iteration did.
