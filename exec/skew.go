@@ -703,6 +703,9 @@ func (r *run) skewFinal(state string) (string, error) {
 		return "", err
 	}
 	r.skew.final = p
+	// The final query runs once: its inputs' partitioned copies are not
+	// worth sorting (those the step made are still reused).
+	r.skew.k.reuse = false
 	q, note, err := r.skew.k.execute(p, bind)
 	if err != nil {
 		return "", r.skewErr(r.p.Final, -1, err)
@@ -749,7 +752,6 @@ func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string)
 	if err := s.attachShared(ctx); err != nil {
 		return text + "\nskew split: " + err.Error()
 	}
-	k.reuse = true
 	if p.Keyed() && len(p.Key) == 1 {
 		k.unique = func(source, key string) bool {
 			return (source == planner.StateRef || source == planner.DeltaRef) && strings.EqualFold(key, p.Key[0])
@@ -764,16 +766,18 @@ func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string)
 	var out []string
 	for _, part := range []struct {
 		label string
+		reuse bool
 		q     planner.Query
 		build func(planner.ColumnsFunc, planner.SkewOptions) (*planner.SkewPart, error)
 	}{
-		{"step", p.Step, func(c planner.ColumnsFunc, o planner.SkewOptions) (*planner.SkewPart, error) {
+		{"step", true, p.Step, func(c planner.ColumnsFunc, o planner.SkewOptions) (*planner.SkewPart, error) {
 			return planner.SkewStep(p, c, o)
 		}},
-		{"final query", p.Final, func(c planner.ColumnsFunc, o planner.SkewOptions) (*planner.SkewPart, error) {
+		{"final query", false, p.Final, func(c planner.ColumnsFunc, o planner.SkewOptions) (*planner.SkewPart, error) {
 			return planner.SkewFinal(p, c, o)
 		}},
 	} {
+		k.reuse = part.reuse
 		sp, err := k.plan(part.build, bind, bind(part.q.SQL))
 		if err == nil {
 			var t string
