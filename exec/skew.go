@@ -418,7 +418,9 @@ func (k *skewer) detect(j *skew.Join, i int, bind func(string) string, explain b
 	if p := k.s.Settings.Partitions; p > 0 {
 		taskRows = -int64(p)
 	}
-	cacheKey := fmt.Sprintf("%s\x00%s\x00%d\x00%d", sd.Source, sd.Key, thr, taskRows)
+	// The side is part of the key: the heavy keys' rows are recorded
+	// under it (Heavy.Rows[i]).
+	cacheKey := fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%d", sd.Source, sd.Key, thr, taskRows, i)
 	if f, ok := k.freq[cacheKey]; ok && stable {
 		return f, nil
 	}

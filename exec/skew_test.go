@@ -70,6 +70,7 @@ func TestSkewDifferential(t *testing.T) {
 		{"star of a side", `SELECT a.*, b.group_id FROM a JOIN b ON b.user_id = a.user_id WHERE b.group_id % 997 = 0 ORDER BY b.group_id`},
 		{"pushed, a join above multiplies rows", `SELECT a.city, count(*), sum(b.group_id), count(c.group_id), max(c.group_id) FROM a JOIN b ON a.user_id = b.user_id JOIN b c ON c.user_id = a.user_id AND c.group_id % 50 = 0 GROUP BY a.city ORDER BY 1`},
 		{"pushed, a LEFT join above, WHERE reads it", `SELECT n.id, count(*), count(x.id), min(x.id), sum(e.dst) FROM nodes n JOIN edges e ON e.src = n.id LEFT JOIN nodes x ON x.id = e.dst AND x.id % 4 = 0 WHERE x.id IS NULL OR e.dst % 3 <> 1 GROUP BY n.id ORDER BY n.id`},
+		{"pushed: chain realigned on the GROUP BY key", realigned},
 		{"not pushed, grouped by a table above", `SELECT e.src, x.id, count(*) FROM edges e JOIN nodes n ON n.id = e.src JOIN nodes x ON x.id = e.dst GROUP BY e.src, x.id ORDER BY 1, 2 LIMIT 50`},
 		{"pushed: iterate over a join", `WITH ITERATE deg(id, d) AS (
 			SELECT id, 0 FROM nodes
@@ -110,11 +111,20 @@ func TestSkewDifferential(t *testing.T) {
 			}
 		}
 	}
+	// The chain is split on the pair of its GROUP BY key, x.id = e.dst.
+	if ex := mustExec(t, s, "EXPLAIN "+realigned); !strings.Contains(ex.Text, `split 1: "edges" AS "e" JOIN "nodes" AS "x" ON "x"."id" = "e"."dst"`) {
+		t.Errorf("the chain is not split on its GROUP BY key:\n%s", ex.Text)
+	}
 	res := mustExec(t, s, `SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__itersql%'`)
 	if fmt.Sprint(res.Rows[0][0]) != "0" {
 		t.Errorf("tables left: %v", res.Rows)
 	}
 }
+
+// realigned joins three tables grouped by the key of the second join,
+// with a condition that reads all three.
+const realigned = `SELECT x.id, count(*), sum(e.src), min(n.id) FROM nodes n JOIN edges e ON e.src = n.id
+JOIN nodes x ON x.id = e.dst AND x.id + n.id > 3010 GROUP BY x.id ORDER BY x.id`
 
 // TestSkewDetectionCache checks that detection cached from one statement
 // to the next is dropped by a statement that writes: new heavy keys show.

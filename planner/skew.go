@@ -181,6 +181,7 @@ func splitPart(it *parser.Iterate, part *parser.Part, sc scope, cols ColumnsFunc
 		if consumed[o] || o.From == nil || o.From.TableRefs == nil {
 			continue
 		}
+		alignPair(o)
 		for _, c := range candidates(o.From.TableRefs, func(n ast.ResultSetNode) { o.From.TableRefs = &ast.Join{Left: n} }) {
 			sj := &splitter{owner: o, cand: c, cols: cols, ctes: ctes, n: len(sp.Joins) + 1, top: ast.Node(o) == root, names: opt.Names, push: opt.PushAggregates}
 			j, err := sj.split()
@@ -212,6 +213,179 @@ func splitPart(it *parser.Iterate, part *parser.Part, sc scope, cols ColumnsFunc
 	}
 	sp.SQL = sql
 	return sp, nil
+}
+
+// alignPair reorders a chain of three or more inner joins so that the pair
+// joined first (the one that is split) is the pair whose key is a GROUP BY
+// column: "d JOIN e ON e.src = d.id JOIN c ON c.id = e.dst GROUP BY e.dst"
+// becomes "e JOIN c ON c.id = e.dst JOIN d ON e.src = d.id". Split on
+// that key, every group is made by one task, and with the aggregation
+// pushed each task returns one row per group of its own instead of one
+// per group it touched. Only when every GROUP BY column belongs to that
+// pair, and every ON condition reads qualified columns; inner joins may be
+// reordered freely, each condition going to the first join that has all
+// the tables it reads. Otherwise the FROM stays as written.
+func alignPair(o *ast.SelectStmt) {
+	if o.GroupBy == nil || o.From == nil || o.From.TableRefs == nil {
+		return
+	}
+	type member struct {
+		ts    *ast.TableSource
+		alias string
+	}
+	var members []member
+	var conds []ast.ExprNode
+	var flatten func(n ast.ResultSetNode) bool
+	flatten = func(n ast.ResultSetNode) bool {
+		if j, ok := n.(*ast.Join); ok && j.Right != nil {
+			if j.Tp != ast.CrossJoin || j.On == nil || j.NaturalJoin || j.StraightJoin || len(j.Using) > 0 || !flatten(j.Left) {
+				return false
+			}
+			conds = append(conds, conjuncts(j.On.Expr)...)
+			n = j.Right
+		}
+		ts, ok := leaf(n)
+		if !ok || ts.Lateral {
+			return false
+		}
+		alias := ts.AsName.L
+		if tn, isTN := ts.Source.(*ast.TableName); isTN && alias == "" {
+			alias = tn.Name.L
+		}
+		if alias == "" {
+			return false
+		}
+		members = append(members, member{ts, alias})
+		return true
+	}
+	if !flatten(o.From.TableRefs) || len(members) < 3 {
+		return
+	}
+	// The tables each condition reads; unqualified columns or subqueries
+	// leave the FROM alone.
+	refs := make([]map[string]bool, len(conds))
+	for i, c := range conds {
+		refs[i] = map[string]bool{}
+		ok := true
+		c.Accept(visitFunc(func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SubqueryExpr, *ast.ExistsSubqueryExpr:
+				ok = false
+			case *ast.ColumnNameExpr:
+				if n.Name.Table.L == "" || n.Name.Schema.L != "" {
+					ok = false
+				}
+				refs[i][n.Name.Table.L] = true
+			}
+			return !ok
+		}))
+		if !ok {
+			return
+		}
+	}
+	var group []*ast.ColumnName
+	for _, it := range o.GroupBy.Items {
+		c, ok := it.Expr.(*ast.ColumnNameExpr)
+		if !ok || c.Name.Table.L == "" {
+			return
+		}
+		group = append(group, c.Name)
+	}
+	// The first GROUP BY column with an equality to another table's column.
+	pair := [2]string{}
+	for _, g := range group {
+		for _, c := range conds {
+			b, ok := c.(*ast.BinaryOperationExpr)
+			if !ok || b.Op != opcode.EQ {
+				continue
+			}
+			l, lok := b.L.(*ast.ColumnNameExpr)
+			r, rok := b.R.(*ast.ColumnNameExpr)
+			if !lok || !rok || l.Name.Table.L == r.Name.Table.L {
+				continue
+			}
+			switch {
+			case l.Name.Table.L == g.Table.L && l.Name.Name.L == g.Name.L:
+				pair = [2]string{l.Name.Table.L, r.Name.Table.L}
+			case r.Name.Table.L == g.Table.L && r.Name.Name.L == g.Name.L:
+				pair = [2]string{r.Name.Table.L, l.Name.Table.L}
+			default:
+				continue
+			}
+			break
+		}
+		if pair[0] != "" {
+			break
+		}
+	}
+	if pair[0] == "" {
+		return
+	}
+	for _, g := range group {
+		if g.Table.L != pair[0] && g.Table.L != pair[1] {
+			return
+		}
+	}
+	in := func(a string) bool { return a == pair[0] || a == pair[1] }
+	if in(members[0].alias) && in(members[1].alias) {
+		return // already the pair joined first
+	}
+	// Rebuild: the pair (in its written order), then the other tables in
+	// theirs, each with the conditions that have become readable.
+	var first []member
+	var others []member
+	for _, m := range members {
+		if in(m.alias) {
+			first = append(first, m)
+		} else {
+			others = append(others, m)
+		}
+	}
+	if len(first) != 2 {
+		return // an alias used twice
+	}
+	joined := map[string]bool{pair[0]: true, pair[1]: true}
+	placed := make([]bool, len(conds))
+	take := func() ast.ExprNode {
+		var e ast.ExprNode
+		for i, c := range conds {
+			if placed[i] {
+				continue
+			}
+			all := true
+			for a := range refs[i] {
+				all = all && joined[a]
+			}
+			if !all {
+				continue
+			}
+			placed[i] = true
+			if e == nil {
+				e = c
+			} else {
+				e = &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: e, R: c}
+			}
+		}
+		return e
+	}
+	on := take()
+	if on == nil {
+		return
+	}
+	tree := &ast.Join{Left: first[0].ts, Right: first[1].ts, Tp: ast.CrossJoin, On: &ast.OnCondition{Expr: on}}
+	for _, m := range others {
+		joined[m.alias] = true
+		if on = take(); on == nil {
+			return // it would be a cross join: leave the FROM as written
+		}
+		tree = &ast.Join{Left: tree, Right: m.ts, Tp: ast.CrossJoin, On: &ast.OnCondition{Expr: on}}
+	}
+	for _, p := range placed {
+		if !p {
+			return // a condition reads a table outside this FROM
+		}
+	}
+	o.From.TableRefs = tree
 }
 
 // candidate is a join of two table sources and how to replace it.

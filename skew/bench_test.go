@@ -8,20 +8,29 @@ package skew_test
 //
 //	go test ./skew/ -run '^$' -bench . -benchtime 3x
 //
-// SKEW_BENCH_16=1 adds both partitioned modes with 16 fixed tasks.
+// SKEW_BENCH_TASKS=16,256 adds both partitioned modes with each of those
+// fixed task counts. Besides ms/op (a query run again and again on the
+// same tables, so detection is cached) each mode reports first-ms: its
+// first run, detection included.
 
 import (
 	"context"
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/itersql/itersql/exec"
 	"github.com/itersql/itersql/internal/sqlscan"
 )
 
-const twitter = "/work/shared/data/graphs/twitter-ego.csv.gz"
+// The real graphs, when ../shared is beside the repository.
+const (
+	twitter  = "/work/shared/data/graphs/twitter-ego.csv.gz"
+	slashdot = "/work/shared/data/graphs/slashdot.csv.gz"
+)
 
 func must(b *testing.B, s *exec.Session, q string) *exec.Result {
 	b.Helper()
@@ -41,11 +50,19 @@ var modes = []struct{ name, sets string }{
 	{"split", "SET skew_join = on; SET partitions = auto; SET skew_threshold = auto"},
 }
 
-// modes16 fix 16 shuffle tasks, as a cluster of 16 executors would, so the
-// straggler ratio shows what one hub does to one of many tasks.
-var modes16 = []struct{ name, sets string }{
-	{"partitioned16", "SET skew_join = on; SET partitions = 16; SET skew_threshold = 1000000000000"},
-	{"split16", "SET skew_join = on; SET partitions = 16; SET skew_threshold = auto"},
+// fixedModes fix n shuffle tasks, as a cluster of n executors would, so
+// the straggler ratio shows what one hub does to one of many tasks.
+func fixedModes() []struct{ name, sets string } {
+	var out []struct{ name, sets string }
+	for _, n := range strings.Split(os.Getenv("SKEW_BENCH_TASKS"), ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		out = append(out,
+			struct{ name, sets string }{"partitioned" + n, "SET skew_join = on; SET partitions = " + n + "; SET skew_threshold = 1000000000000"},
+			struct{ name, sets string }{"split" + n, "SET skew_join = on; SET partitions = " + n + "; SET skew_threshold = auto"})
+	}
+	return out
 }
 
 var noteRE = regexp.MustCompile(`rows max (\d+) median (\d+)`)
@@ -82,13 +99,13 @@ func benchQuery(b *testing.B, setup []string, query string) {
 	for _, q := range setup {
 		must(b, s, q)
 	}
-	all := modes
-	if os.Getenv("SKEW_BENCH_16") != "" {
-		all = append(all, modes16...)
-	}
-	for _, m := range all {
+	for _, m := range append(modes, fixedModes()...) {
 		b.Run(m.name, func(b *testing.B) {
+			exec1(b, s, "CREATE OR REPLACE TEMP TABLE bench_reset AS SELECT 1") // a write: detection is measured afresh
 			exec1(b, s, m.sets)
+			began := time.Now()
+			must(b, s, query)
+			first := time.Since(began)
 			ratio := 0.0
 			if m.name != "single" {
 				res := must(b, s, "EXPLAIN ANALYZE "+query)
@@ -101,6 +118,7 @@ func benchQuery(b *testing.B, setup []string, query string) {
 			if ratio > 0 {
 				b.ReportMetric(ratio, "straggler")
 			}
+			b.ReportMetric(float64(first.Microseconds())/1000, "first-ms")
 		})
 	}
 }
@@ -140,12 +158,12 @@ func BenchmarkZipf(b *testing.B) {
 	}, `SELECT n.label, count(*) AS c FROM edges e JOIN nodes n ON n.id = e.src GROUP BY n.label ORDER BY c DESC, n.label LIMIT 5`)
 }
 
-func graphSetup(b *testing.B) []string {
-	if _, err := os.Stat(twitter); err != nil {
-		b.Skip(twitter + " not present")
+func graphSetup(b *testing.B, file string) []string {
+	if _, err := os.Stat(file); err != nil {
+		b.Skip(file + " not present")
 	}
 	return []string{
-		`CREATE TABLE e0 AS SELECT src, dst FROM read_csv('` + twitter + `')`,
+		`CREATE TABLE e0 AS SELECT src, dst FROM read_csv('` + file + `')`,
 		`CREATE TABLE edges AS SELECT src, dst FROM e0 UNION SELECT dst, src FROM e0`,
 		`CREATE TABLE nodes AS SELECT id, id % 7 AS g FROM (SELECT DISTINCT src AS id FROM edges)`,
 	}
@@ -153,8 +171,15 @@ func graphSetup(b *testing.B) []string {
 
 // A vertex-state join on twitter-ego (both directions: 2.4M edge rows).
 func BenchmarkTwitterJoin(b *testing.B) {
-	benchQuery(b, graphSetup(b), `SELECT n.g, count(*) AS c, sum(e.dst) AS s FROM nodes n JOIN edges e ON e.src = n.id GROUP BY n.g ORDER BY n.g`)
+	benchQuery(b, graphSetup(b, twitter), vertexJoin)
 }
+
+// The same on slashdot (both directions: 0.95M edge rows).
+func BenchmarkSlashdotJoin(b *testing.B) {
+	benchQuery(b, graphSetup(b, slashdot), vertexJoin)
+}
+
+const vertexJoin = `SELECT n.g, count(*) AS c, sum(e.dst) AS s FROM nodes n JOIN edges e ON e.src = n.id GROUP BY n.g ORDER BY n.g`
 
 // Connected components on twitter-ego, keyed and plain.
 func BenchmarkTwitterCC(b *testing.B) {
@@ -177,6 +202,6 @@ func BenchmarkTwitterCC(b *testing.B) {
 		  UNTIL FIXPOINT)
 		SELECT count(DISTINCT comp) FROM cc`},
 	} {
-		b.Run(q.name, func(b *testing.B) { benchQuery(b, graphSetup(b), q.q) })
+		b.Run(q.name, func(b *testing.B) { benchQuery(b, graphSetup(b, twitter), q.q) })
 	}
 }
