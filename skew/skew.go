@@ -122,6 +122,9 @@ const (
 	// AutoFactor: under `auto` a key is heavy when it has more than
 	// AutoFactor times the median rows of a key of its input.
 	AutoFactor = 10
+	// AutoTaskShare: under `auto` a key is heavy when it has more than
+	// 1/AutoTaskShare of a shuffle task's rows (see AutoThreshold).
+	AutoTaskShare = 4
 	// DefaultTargetTaskRows is target_task_rows' default: the input rows
 	// one task should get when partitions = auto.
 	DefaultTargetTaskRows = 1000000
@@ -136,12 +139,15 @@ const (
 
 // AutoThreshold is the documented rule of skew_threshold = auto: a key is
 // heavy when its rows exceed max(AutoFloor, AutoFactor × median rows per
-// key, half the rows of one shuffle task). Deterministic; on an unskewed
-// input (every key about the median) nothing is heavy, and a key that
-// would not make its task a straggler is not heavy either (on one machine
-// the split costs more than a mildly uneven task: see docs/skew.md).
+// key, a quarter of the rows of one shuffle task). Deterministic; on an
+// unskewed input (every key about the median) nothing is heavy, and a key
+// that would not make its task a straggler is not heavy either (on one
+// machine the split costs more than a mildly uneven task: see
+// docs/skew.md). A quarter, not a half: two keys just under the threshold
+// that hash to one task then make it 1.5 times a median task, not 2
+// (with half, 256 tasks over Zipf degrees measured 2.28).
 func AutoThreshold(median, taskRows int64) int64 {
-	return max(AutoFloor, AutoFactor*median, taskRows/2)
+	return max(AutoFloor, AutoFactor*median, taskRows/AutoTaskShare)
 }
 
 // Heavy is one heavy key.

@@ -16,8 +16,8 @@ func TestAutoThreshold(t *testing.T) {
 			t.Errorf("AutoThreshold(%d) = %d, want %d", med, got, want)
 		}
 	}
-	if got := AutoThreshold(5, 1000000); got != 500000 {
-		t.Errorf("AutoThreshold with 1M-row tasks = %d, want 500000", got)
+	if got := AutoThreshold(5, 1000000); got != 250000 {
+		t.Errorf("AutoThreshold with 1M-row tasks = %d, want 250000", got)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 // at most MaxHeavy of them. Read it with ReadFreq. taskRows is what one
 // shuffle task is to hold: a number of rows (> 0), or -P for the input's
 // rows over P partitions; under auto a key is heavy only when it would
-// take more than half such a task.
+// take more than a quarter of such a task (AutoTaskShare).
 func DetectSQL(s Side, threshold, taskRows int64) string {
 	a := Quote(s.Alias)
 	thr := fmt.Sprint(threshold)
@@ -21,7 +21,7 @@ func DetectSQL(s Side, threshold, taskRows int64) string {
 		if taskRows < 0 {
 			task = fmt.Sprintf("total // %d", -taskRows)
 		}
-		thr = fmt.Sprintf("greatest(%d, %d * med, %s // 2)", AutoFloor, AutoFactor, task)
+		thr = fmt.Sprintf("greatest(%d, %d * med, %s // %d)", AutoFloor, AutoFactor, task, AutoTaskShare)
 	}
 	return fmt.Sprintf(`WITH f AS (SELECT %s.%s AS k, count(*) AS n FROM %s AS %s GROUP BY 1), `+
 		`s AS (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS total, count(k) AS keys, `+

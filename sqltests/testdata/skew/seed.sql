@@ -23,7 +23,7 @@ SELECT a.city, count(*) AS group_count
 FROM a JOIN b ON a.user_id = b.user_id
 GROUP BY a.city ORDER BY group_count DESC, a.city LIMIT 5;
 
--- Split: heavy users (more than max(1000, 10 x median groups, task rows / 2) rows)
+-- Split: heavy users (more than max(1000, 10 x median groups, task rows / 4) rows)
 -- through the broadcast path, everyone else hash-partitioned.
 SET skew_join = on;
 SELECT a.city, count(*) AS group_count
