@@ -174,7 +174,7 @@ func BenchmarkTwitterJoin(b *testing.B) {
 	benchQuery(b, graphSetup(b, twitter), vertexJoin)
 }
 
-// The same on slashdot (both directions: 0.95M edge rows).
+// The same on slashdot (both directions: 1.09M edge rows).
 func BenchmarkSlashdotJoin(b *testing.B) {
 	benchQuery(b, graphSetup(b, slashdot), vertexJoin)
 }
