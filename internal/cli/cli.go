@@ -56,6 +56,10 @@ Flags:
                           (e.g. 2m); SET checkpoint_every (default 0, off)
   --checkpoint-dir DIR    where checkpoints go (default: beside DBFILE, or ./.itersql)
   --resume                start a statement from its newest valid checkpoint
+  --skew-join auto|on|off split skewed equi-joins into broadcast and shuffle tasks
+                          (SET skew_join; default auto: only when heavy keys exist;
+                          on: also plain SELECTs)
+  --skew-threshold N|auto rows above which a join key is heavy (SET skew_threshold)
   --set NAME=VALUE        any itersql setting (.settings lists them), e.g.
                           --set skew_join=on
   -h, --help              show this help
@@ -114,6 +118,8 @@ func parse(args []string) (*options, error) {
 	fs.Func("progress", "", settingFlag(o, "progress"))
 	fs.Func("checkpoint-every", "", settingFlag(o, "checkpoint_every"))
 	fs.Func("checkpoint-dir", "", settingFlag(o, "checkpoint_dir"))
+	fs.Func("skew-join", "", settingFlag(o, "skew_join"))
+	fs.Func("skew-threshold", "", settingFlag(o, "skew_threshold"))
 	fs.BoolFunc("resume", "", func(v string) error {
 		o.settings = append(o.settings, [2]string{"resume", v})
 		return nil

@@ -174,6 +174,14 @@ func TestSettingFlags(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "max_state_rows,9,") || !strings.Contains(out, "progress,off,") {
 		t.Errorf("code %d, out %q", code, out)
 	}
+	code, out, _ = run(t, "", "--skew-join", "on", "--skew-threshold=500", "--mode", "csv", "-c", ".settings")
+	if code != 0 || !strings.Contains(out, "skew_join,on,") || !strings.Contains(out, "skew_threshold,500,") {
+		t.Errorf("code %d, out %q", code, out)
+	}
+	code, _, errw = run(t, "", "--skew-join", "sometimes", "-c", "SELECT 1")
+	if code == 0 || !strings.Contains(errw, "skew_join") {
+		t.Errorf("a bad --skew-join: code %d, stderr %q", code, errw)
+	}
 }
 
 func TestDotCommandsInScript(t *testing.T) {
