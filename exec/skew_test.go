@@ -3,6 +3,8 @@ package exec
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -226,5 +228,49 @@ func TestSkewDeclines(t *testing.T) {
 		if _, err := exec1(t, s, q); err != nil && !strings.Contains(err.Error(), "ambiguous") {
 			t.Errorf("%s: %v", q, err)
 		}
+	}
+}
+
+// TestSkewPartitionsFollowTheState checks partitions = auto: the shuffle
+// tasks follow the rows of the state each iteration, more as it grows
+// (diverging data) and fewer as it shrinks (converging data).
+func TestSkewPartitionsFollowTheState(t *testing.T) {
+	s := open(t)
+	for _, q := range []string{
+		"CREATE TABLE two AS SELECT 0 AS k, b FROM range(0, 2) t(b)",
+		"CREATE TABLE one AS SELECT 0 AS k",
+		"CREATE TABLE r AS SELECT range AS i FROM range(0, 1024)",
+		"SET skew_join = on", "SET skew_threshold = 1000000", "SET target_task_rows = 64", "SET partitions = auto",
+	} {
+		mustExec(t, s, q)
+	}
+	tasks := func(q string) []int {
+		var out []int
+		for _, m := range regexp.MustCompile(`tasks (\d+) \(0 broadcast\)`).FindAllStringSubmatch(rowsText(mustExec(t, s, "EXPLAIN ANALYZE "+q)), -1) {
+			n, _ := strconv.Atoi(m[1])
+			out = append(out, n)
+		}
+		return out
+	}
+	// The state doubles each iteration: 1, 2, 4, ... 512 rows.
+	grow := tasks(`WITH ITERATE g(id, z) AS (SELECT 0, 0 ITERATE
+		SELECT g.id * 2 + t.b, t.k FROM g JOIN two t ON t.k = g.z UNTIL 9 ITERATIONS) SELECT count(*) FROM g`)
+	// The state halves each iteration: 1024, 512, ... 2 rows.
+	shrink := tasks(`WITH ITERATE h(id, z) AS (SELECT i, 0 FROM r ITERATE
+		SELECT DISTINCT h.id DIV 2, o.k FROM h JOIN one o ON o.k = h.z UNTIL 9 ITERATIONS) SELECT count(*) FROM h`)
+	sorted := func(v []int, less func(a, b int) bool) bool {
+		for i := 1; i < len(v); i++ {
+			if less(v[i], v[i-1]) {
+				return false
+			}
+		}
+		return len(v) == 9 && less(v[0], v[len(v)-1])
+	}
+	t.Logf("tasks growing %v, shrinking %v", grow, shrink)
+	if !sorted(grow, func(a, b int) bool { return a < b }) {
+		t.Errorf("tasks of a growing state: %v, want 9 executions rising", grow)
+	}
+	if !sorted(shrink, func(a, b int) bool { return a > b }) {
+		t.Errorf("tasks of a shrinking state: %v, want 9 executions falling", shrink)
 	}
 }
