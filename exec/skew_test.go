@@ -73,6 +73,7 @@ func TestSkewDifferential(t *testing.T) {
 		{"pushed, a join above multiplies rows", `SELECT a.city, count(*), sum(b.group_id), count(c.group_id), max(c.group_id) FROM a JOIN b ON a.user_id = b.user_id JOIN b c ON c.user_id = a.user_id AND c.group_id % 50 = 0 GROUP BY a.city ORDER BY 1`},
 		{"pushed, a LEFT join above, WHERE reads it", `SELECT n.id, count(*), count(x.id), min(x.id), sum(e.dst) FROM nodes n JOIN edges e ON e.src = n.id LEFT JOIN nodes x ON x.id = e.dst AND x.id % 4 = 0 WHERE x.id IS NULL OR e.dst % 3 <> 1 GROUP BY n.id ORDER BY n.id`},
 		{"pushed: chain realigned on the GROUP BY key", realigned},
+		{"pushed: a subquery above with a join of its own", upperSubquery},
 		{"not pushed, grouped by a table above", `SELECT e.src, x.id, count(*) FROM edges e JOIN nodes n ON n.id = e.src JOIN nodes x ON x.id = e.dst GROUP BY e.src, x.id ORDER BY 1, 2 LIMIT 50`},
 		{"pushed: iterate over a join", `WITH ITERATE deg(id, d) AS (
 			SELECT id, 0 FROM nodes
@@ -117,11 +118,21 @@ func TestSkewDifferential(t *testing.T) {
 	if ex := mustExec(t, s, "EXPLAIN "+realigned); !strings.Contains(ex.Text, `split 1: "edges" AS "e" JOIN "nodes" AS "x" ON "x"."id" = "e"."dst"`) {
 		t.Errorf("the chain is not split on its GROUP BY key:\n%s", ex.Text)
 	}
+	// The subquery above the pair runs whole in each task: its own join is
+	// not split a second time.
+	if ex := mustExec(t, s, "EXPLAIN "+upperSubquery); strings.Contains(ex.Text, "split 2") || !strings.Contains(ex.Text, "split 1") {
+		t.Errorf("want one split:\n%s", ex.Text)
+	}
 	res := mustExec(t, s, `SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__itersql%'`)
 	if fmt.Sprint(res.Rows[0][0]) != "0" {
 		t.Errorf("tables left: %v", res.Rows)
 	}
 }
+
+// upperSubquery joins a subquery with a join of its own above the pair.
+const upperSubquery = `SELECT n.id, count(*), max(x.c) FROM nodes n JOIN edges e ON e.src = n.id
+JOIN (SELECT a.src AS id, count(*) AS c FROM edges a JOIN edges b ON a.dst = b.src GROUP BY a.src) x ON x.id = n.id
+GROUP BY n.id ORDER BY n.id`
 
 // realigned joins three tables grouped by the key of the second join,
 // with a condition that reads all three.

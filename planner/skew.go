@@ -194,7 +194,10 @@ func splitPart(it *parser.Iterate, part *parser.Part, sc scope, cols ColumnsFunc
 				return nil, err
 			}
 			sp.Joins = append(sp.Joins, j)
-			for _, side := range []ast.ResultSetNode{c.join.Left, c.join.Right} {
+			// The pair's inputs, and the tables above it whose joins now
+			// run in the tasks, are read as written: a join inside them
+			// is not split again.
+			for _, side := range append([]ast.ResultSetNode{c.join.Left, c.join.Right}, sj.moved...) {
 				side.Accept(visitFunc(func(n ast.Node) bool {
 					if s, ok := n.(*ast.SelectStmt); ok {
 						consumed[s] = true
@@ -458,10 +461,11 @@ type splitter struct {
 	names []string
 	push  bool // try to push the owner's aggregation into the tasks
 
-	alias [2]string          // as written
-	src   [2]string          // SQL
-	has   [2]map[string]bool // lower-case column names of each side
-	using map[string]bool    // USING columns (lower case)
+	moved []ast.ResultSetNode // tables above the pair whose joins run in the tasks
+	alias [2]string           // as written
+	src   [2]string           // SQL
+	has   [2]map[string]bool  // lower-case column names of each side
+	using map[string]bool     // USING columns (lower case)
 	// out maps "side/col" (col lower case) to its result column name.
 	out   map[string]string
 	outs  []skew.Out
@@ -699,6 +703,7 @@ func (s *splitter) pushAggregation(sj *skew.Join) error {
 			tp = "LEFT JOIN"
 		}
 		sj.Upper += fmt.Sprintf(" %s %s AS %s ON %s", tp, u.src, skew.Quote(u.alias), on)
+		s.moved = append(s.moved, u.join.Right)
 	}
 	if len(ups) > 0 {
 		// The joins above now run in the tasks: the owner reads the
