@@ -547,7 +547,9 @@ func (k *skewer) derivedTable(kind string, sp *skew.Split, i int, query string, 
 	q := bind(query)
 	sd := sp.Join.Sides[i]
 	stable := stableSource(sd.Source)
-	slot := kind + "\x00" + sd.Source + "\x00" + sd.Key
+	// The split and side too: two splits of one statement may read one
+	// input (a self-join, two subqueries), and each needs its own table.
+	slot := fmt.Sprintf("%s\x00%s\x00%d\x00%s\x00%s", kind, sp.Join.Result, i, sd.Source, sd.Key)
 	if d, ok := k.derived[slot]; ok && stable {
 		if d.query == q {
 			return d.table, d.rows, nil

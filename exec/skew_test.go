@@ -74,6 +74,8 @@ func TestSkewDifferential(t *testing.T) {
 		{"pushed, a LEFT join above, WHERE reads it", `SELECT n.id, count(*), count(x.id), min(x.id), sum(e.dst) FROM nodes n JOIN edges e ON e.src = n.id LEFT JOIN nodes x ON x.id = e.dst AND x.id % 4 = 0 WHERE x.id IS NULL OR e.dst % 3 <> 1 GROUP BY n.id ORDER BY n.id`},
 		{"pushed: chain realigned on the GROUP BY key", realigned},
 		{"pushed: a subquery above with a join of its own", upperSubquery},
+		{"pushed: two splits of one input", `SELECT x.c, y.c FROM (SELECT count(*) AS c FROM nodes n JOIN edges e ON e.src = n.id) x,
+			(SELECT count(*) AS c, max(e.src) AS m FROM nodes n JOIN edges e ON e.src = n.id WHERE e.dst > 5) y`},
 		{"not pushed, grouped by a table above", `SELECT e.src, x.id, count(*) FROM edges e JOIN nodes n ON n.id = e.src JOIN nodes x ON x.id = e.dst GROUP BY e.src, x.id ORDER BY 1, 2 LIMIT 50`},
 		{"pushed: iterate over a join", `WITH ITERATE deg(id, d) AS (
 			SELECT id, 0 FROM nodes
