@@ -74,6 +74,10 @@ func TestSkewDifferential(t *testing.T) {
 		{"pushed, a LEFT join above, WHERE reads it", `SELECT n.id, count(*), count(x.id), min(x.id), sum(e.dst) FROM nodes n JOIN edges e ON e.src = n.id LEFT JOIN nodes x ON x.id = e.dst AND x.id % 4 = 0 WHERE x.id IS NULL OR e.dst % 3 <> 1 GROUP BY n.id ORDER BY n.id`},
 		{"pushed: chain realigned on the GROUP BY key", realigned},
 		{"pushed: a subquery above with a join of its own", upperSubquery},
+		{"pushed: NULL keys on the kept side", `SELECT x.k, count(*), count(n.id) FROM (SELECT CASE WHEN src % 7 = 0 THEN NULL ELSE src END AS k FROM edges) x
+			LEFT JOIN nodes n ON n.id = x.k GROUP BY x.k ORDER BY x.k`},
+		{"pushed: text keys", `SELECT a.city, count(*), min(c.user_id) FROM a JOIN (SELECT city, user_id FROM a WHERE user_id % 3 = 0) c ON c.city = a.city GROUP BY a.city ORDER BY a.city`},
+		{"pushed: INTEGER against BIGINT keys", `SELECT count(*), sum(b.group_id) FROM (SELECT CAST(user_id AS INTEGER) AS uid FROM a) i JOIN b ON b.user_id = i.uid`},
 		{"pushed: two splits of one input", `SELECT x.c, y.c FROM (SELECT count(*) AS c FROM nodes n JOIN edges e ON e.src = n.id) x,
 			(SELECT count(*) AS c, max(e.src) AS m FROM nodes n JOIN edges e ON e.src = n.id WHERE e.dst > 5) y`},
 		{"not pushed, grouped by a table above", `SELECT e.src, x.id, count(*) FROM edges e JOIN nodes n ON n.id = e.src JOIN nodes x ON x.id = e.dst GROUP BY e.src, x.id ORDER BY 1, 2 LIMIT 50`},
