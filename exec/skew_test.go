@@ -78,6 +78,8 @@ func TestSkewDifferential(t *testing.T) {
 			LEFT JOIN nodes n ON n.id = x.k GROUP BY x.k ORDER BY x.k`},
 		{"pushed: text keys", `SELECT a.city, count(*), min(c.user_id) FROM a JOIN (SELECT city, user_id FROM a WHERE user_id % 3 = 0) c ON c.city = a.city GROUP BY a.city ORDER BY a.city`},
 		{"pushed: INTEGER against BIGINT keys", `SELECT count(*), sum(b.group_id) FROM (SELECT CAST(user_id AS INTEGER) AS uid FROM a) i JOIN b ON b.user_id = i.uid`},
+		{"pushed: realigned, with OR and constant conditions", `SELECT x.id, count(*), min(n.id) FROM main.nodes n JOIN edges e ON (e.src = n.id OR e.dst = n.id) AND 1 = 1
+			JOIN nodes x ON x.id = e.dst AND e.src < 3100 GROUP BY x.id ORDER BY x.id`},
 		{"pushed: two splits of one input", `SELECT x.c, y.c FROM (SELECT count(*) AS c FROM nodes n JOIN edges e ON e.src = n.id) x,
 			(SELECT count(*) AS c, max(e.src) AS m FROM nodes n JOIN edges e ON e.src = n.id WHERE e.dst > 5) y`},
 		{"not pushed, grouped by a table above", `SELECT e.src, x.id, count(*) FROM edges e JOIN nodes n ON n.id = e.src JOIN nodes x ON x.id = e.dst GROUP BY e.src, x.id ORDER BY 1, 2 LIMIT 50`},
