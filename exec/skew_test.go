@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/itersql/itersql/internal/sqlscan"
 	"github.com/itersql/itersql/parser"
@@ -291,5 +292,52 @@ func TestSkewPartitionsFollowTheState(t *testing.T) {
 	}
 	if !sorted(shrink, func(a, b int) bool { return a > b }) {
 		t.Errorf("tasks of a shrinking state: %v, want 9 executions falling", shrink)
+	}
+}
+
+// TestSkewCancelAndErrorsLeaveNothing cancels a run whose step is split,
+// and fails a task (a cast error inside one shuffle task's rows): each
+// statement ends with its error, leaves no table in either catalog, and
+// the session still works.
+func TestSkewCancelAndErrorsLeaveNothing(t *testing.T) {
+	s := open(t)
+	for _, q := range append([]string{"DROP TABLE edges", "DROP TABLE nodes"}, hubGraph...) {
+		mustExec(t, s, q)
+	}
+	forceSplit(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s.Progress = func(_ string, st IterStat, _ time.Duration) {
+		if st.Iteration == 3 {
+			cancel()
+		}
+	}
+	_, err := s.Exec(ctx, `WITH ITERATE t(id, v) AS (SELECT id, 0 FROM nodes ITERATE
+		SELECT n.id, count(e.dst) + max(t.v) FROM nodes n JOIN edges e ON e.src = n.id JOIN t ON t.id = n.id GROUP BY n.id
+		UNTIL 1000000 ITERATIONS) SELECT count(*) FROM t`, sqlscan.Pos{Line: 1, Col: 1})
+	s.Progress = nil
+	if err == nil || !strings.Contains(err.Error(), "cancel") {
+		t.Fatalf("want a cancel error, got %v", err)
+	}
+	if n := itersqlTables(t, s); n != 0 {
+		t.Errorf("%d tables left after a cancel", n)
+	}
+	for _, q := range []string{
+		// Only the rows of one non-heavy key fail: one shuffle task.
+		`SELECT n.id, sum(CASE WHEN e.dst = 3105 THEN CAST('boom' AS INTEGER) ELSE 1 END) FROM nodes n JOIN edges e ON e.src = n.id GROUP BY n.id`,
+		`WITH ITERATE t(id, v) AS (SELECT id, 0 FROM nodes ITERATE
+			SELECT n.id, max(CASE WHEN e.dst = 3105 AND t.v > 0 THEN CAST('boom' AS INTEGER) ELSE 1 END) + max(t.v)
+			FROM nodes n JOIN edges e ON e.src = n.id JOIN t ON t.id = n.id GROUP BY n.id UNTIL 5 ITERATIONS) SELECT count(*) FROM t`,
+	} {
+		_, err := s.Exec(context.Background(), q, sqlscan.Pos{Line: 1, Col: 1})
+		if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "skew shuffle task") {
+			t.Errorf("want the task's cast error, got %v", err)
+		}
+		if n := itersqlTables(t, s); n != 0 {
+			t.Errorf("%d tables left after %v", n, err)
+		}
+	}
+	if got := rowsText(mustExec(t, s, "SELECT 1")); got != "1\n" {
+		t.Errorf("session unusable: %q", got)
 	}
 }
