@@ -65,7 +65,8 @@ type SkewOptions struct {
 	// query), kept for unnamed select fields of its top-level SELECT.
 	Names []string
 	// PushAggregates pushes a query's grouping and aggregates (COUNT,
-	// SUM, MIN, MAX) into the tasks when the split join is all its FROM.
+	// SUM, MIN, MAX) into the tasks where that keeps its meaning (see
+	// pushAggregation).
 	PushAggregates bool
 }
 
