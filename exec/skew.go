@@ -177,7 +177,7 @@ type skewer struct {
 	// nor between statements that write nothing (Session.freq).
 	freq map[string]*skew.Freq
 	// derived caches the heavy-row and partitioned tables of such inputs:
-	// one per (kind, input, key), replaced when its query changes (other
+	// one per (kind, split, side), replaced when its query changes (other
 	// heavy keys or partitions), so the cache never grows past that.
 	derived map[string]derivedTable
 	// unique tells whether an input's key is unique (a keyed state's KEY).
@@ -502,8 +502,7 @@ func (k *skewer) execute(p *skewPart, bind func(string) string) (query, note str
 				}
 				sp.SetHeavyRows(i, n)
 			}
-			if reused := k.reuse && stableSource(sp.Join.Sides[i].Source); sp.Prepartition(i, reused) {
-				sp.SortParts[i] = reused
+			if k.prepartition(sp, i) {
 				if sp.PartTables[i], _, err = k.derivedTable("p", sp, i, sp.PartSQL(i), bind); err != nil {
 					return "", "", fmt.Errorf("partition %s: %s", sp.Join.Sides[i].Alias, duckMessage(err))
 				}
@@ -538,6 +537,15 @@ func (k *skewer) execute(p *skewPart, bind func(string) string) (query, note str
 		notes = append(notes, note)
 	}
 	return planner.BindSkew(bind(p.sp.SQL), results), strings.Join(notes, "; "), nil
+}
+
+// prepartition reports whether side i of sp is written once with its
+// partition numbers before the shuffle tasks, and marks the copy to be
+// sorted when it is reused (see skew.Split.Prepartition).
+func (k *skewer) prepartition(sp *skew.Split, i int) bool {
+	reused := k.reuse && stableSource(sp.Join.Sides[i].Source)
+	sp.SortParts[i] = reused
+	return sp.Prepartition(i, reused)
 }
 
 // derivedTable materializes query (side i's heavy-key rows, or its
@@ -603,8 +611,7 @@ func (k *skewer) explain(label string, p *skewPart, bind func(string) string) (s
 			sp.Result = planner.SkewRef(n + 1)
 			for i := range 2 {
 				sp.HeavyTables[i] = planner.Quote("heavy_" + sp.Join.Sides[i].Alias)
-				if reused := k.reuse && stableSource(sp.Join.Sides[i].Source); sp.Prepartition(i, reused) {
-					sp.SortParts[i] = reused
+				if k.prepartition(sp, i) {
 					sp.PartTables[i] = planner.Quote("parts_" + sp.Join.Sides[i].Alias)
 				}
 			}
