@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"github.com/itersql/itersql/exec"
+	"github.com/itersql/itersql/internal/cc"
 	"github.com/itersql/itersql/internal/sqlscan"
 )
 
@@ -113,24 +114,9 @@ func iterateSQL(w *workload, keyed bool) (with, final, summary string) {
 	case algoCC:
 		final, summary = "SELECT id, comp FROM cc ORDER BY id", "SELECT COUNT(DISTINCT comp) FROM cc"
 		if keyed {
-			return `WITH ITERATE cc(id, comp) KEY (id) AS (
-    SELECT id, id FROM nodes
-  ITERATE
-    SELECT e.dst, MIN(d.comp)
-    FROM delta.cc d JOIN edges e ON e.src = d.id JOIN cc c ON c.id = e.dst
-    GROUP BY e.dst
-    HAVING MIN(d.comp) < MIN(c.comp)
-  UNTIL FIXPOINT
-)`, final, summary
+			return cc.Keyed, final, summary
 		}
-		return `WITH ITERATE cc(id, comp) AS (
-    SELECT id, id FROM nodes
-  ITERATE
-    SELECT c.id, LEAST(c.comp, COALESCE(MIN(n.comp), c.comp))
-    FROM cc c LEFT JOIN edges e ON e.dst = c.id LEFT JOIN cc n ON n.id = e.src
-    GROUP BY c.id, c.comp
-  UNTIL FIXPOINT
-)`, final, summary
+		return cc.Plain, final, summary
 	case algoSSSP:
 		final, summary = "SELECT id, dist FROM d ORDER BY id", "SELECT COUNT(*) FROM d"
 		if keyed {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/itersql/itersql/internal/cc"
 	"github.com/itersql/itersql/internal/sqlscan"
 )
 
@@ -45,26 +46,9 @@ func rowsText(res *Result) string {
 	return b.String()
 }
 
-const ccPlain = `WITH ITERATE cc(id, comp) AS (
-    SELECT id, id FROM nodes
-  ITERATE
-    SELECT c.id, LEAST(c.comp, COALESCE(MIN(n.comp), c.comp))
-    FROM cc c LEFT JOIN edges e ON e.dst = c.id LEFT JOIN cc n ON n.id = e.src
-    GROUP BY c.id, c.comp
-  UNTIL FIXPOINT
-)
-SELECT id, comp FROM cc ORDER BY id`
+const ccPlain = cc.Plain + "\nSELECT id, comp FROM cc ORDER BY id"
 
-const ccKey = `WITH ITERATE cc(id, comp) KEY (id) AS (
-    SELECT id, id FROM nodes
-  ITERATE
-    SELECT e.dst, MIN(d.comp)
-    FROM delta.cc d JOIN edges e ON e.src = d.id JOIN cc c ON c.id = e.dst
-    GROUP BY e.dst
-    HAVING MIN(d.comp) < MIN(c.comp)
-  UNTIL FIXPOINT
-)
-SELECT id, comp FROM cc ORDER BY id`
+const ccKey = cc.Keyed + "\nSELECT id, comp FROM cc ORDER BY id"
 
 func TestConnectedComponents(t *testing.T) {
 	s := open(t)

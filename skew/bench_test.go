@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/itersql/itersql/exec"
+	"github.com/itersql/itersql/internal/cc"
 	"github.com/itersql/itersql/internal/sqlscan"
 )
 
@@ -183,25 +184,8 @@ const vertexJoin = `SELECT n.g, count(*) AS c, sum(e.dst) AS s FROM nodes n JOIN
 
 // Connected components on twitter-ego, keyed and plain.
 func BenchmarkTwitterCC(b *testing.B) {
-	for _, q := range []struct{ name, q string }{
-		{"key", `WITH ITERATE cc(id, comp) KEY (id) AS (
-		    SELECT id, id FROM nodes
-		  ITERATE
-		    SELECT e.dst, MIN(d.comp)
-		    FROM delta.cc d JOIN edges e ON e.src = d.id JOIN cc c ON c.id = e.dst
-		    GROUP BY e.dst
-		    HAVING MIN(d.comp) < MIN(c.comp)
-		  UNTIL FIXPOINT)
-		SELECT count(DISTINCT comp) FROM cc`},
-		{"plain", `WITH ITERATE cc(id, comp) AS (
-		    SELECT id, id FROM nodes
-		  ITERATE
-		    SELECT c.id, LEAST(c.comp, COALESCE(MIN(n.comp), c.comp))
-		    FROM cc c LEFT JOIN edges e ON e.dst = c.id LEFT JOIN cc n ON n.id = e.src
-		    GROUP BY c.id, c.comp
-		  UNTIL FIXPOINT)
-		SELECT count(DISTINCT comp) FROM cc`},
-	} {
+	const final = "\nSELECT count(DISTINCT comp) FROM cc"
+	for _, q := range []struct{ name, q string }{{"key", cc.Keyed + final}, {"plain", cc.Plain + final}} {
 		b.Run(q.name, func(b *testing.B) { benchQuery(b, graphSetup(b, twitter), q.q) })
 	}
 }
