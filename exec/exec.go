@@ -76,23 +76,28 @@ func readOnly(st parser.Statement) bool {
 	case *parser.Set:
 		return IsSetting(st.Name)
 	case *parser.Passthrough:
-		f := strings.Fields(strings.ToUpper(st.SQL))
-		if len(f) > 1 && f[0] == "EXPLAIN" {
-			f = f[1:]
-			if len(f) > 1 && f[0] == "ANALYZE" {
-				f = f[1:]
-			}
-		}
-		if len(f) == 0 {
+		toks, err := sqlscan.Tokens(st.SQL, st.Pos)
+		_, _, i := explainPrefix(toks)
+		if err != nil || i >= len(toks) {
 			return false
 		}
-		switch f[0] {
-		case "SELECT", "FROM", "DESCRIBE", "SHOW", "SUMMARIZE":
-			return true
-		}
-		return strings.HasPrefix(f[0], "(")
+		t := toks[i]
+		return t.Is("SELECT") || t.Is("FROM") || t.Is("DESCRIBE") || t.Is("SHOW") || t.Is("SUMMARIZE") || t.Text == "("
 	}
 	return false
+}
+
+// explainPrefix reads "EXPLAIN [ANALYZE]" at the start of a statement's
+// tokens: whether it is there, with ANALYZE, and the index of the first
+// token of the statement it explains (0 without it).
+func explainPrefix(toks []sqlscan.Token) (explain, analyze bool, i int) {
+	if len(toks) == 0 || !toks[0].Is("EXPLAIN") {
+		return false, false, 0
+	}
+	if len(toks) > 1 && toks[1].Is("ANALYZE") {
+		return true, true, 2
+	}
+	return true, false, 1
 }
 
 // quietCount drops the one-cell "Count" table DuckDB returns for DDL and

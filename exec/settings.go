@@ -102,10 +102,10 @@ var settings = map[string]setting{
 	"skew_join": {
 		doc: "split skewed equi-joins into broadcast + shuffle tasks: auto (when heavy keys exist), on (also plain SELECTs), off",
 		get: func(s *Settings) string { return skewJoinText(s) },
-		set: setSkewJoin,
+		set: func(s *Settings, v string) error { return setAutoOnOff(&s.SkewJoin, "skew_join", v) },
 	},
 	"skew_threshold": {
-		doc: "rows above which a join key is heavy; auto = max(1000, 10 x median rows per key)",
+		doc: "rows above which a join key is heavy; auto = max(1000, 10 x median rows per key, a quarter of a task's rows)",
 		get: func(s *Settings) string { return autoInt(s.SkewThreshold) },
 		set: func(s *Settings, v string) error { return setAutoInt(&s.SkewThreshold, "skew_threshold", v) },
 	},
@@ -127,15 +127,18 @@ var settings = map[string]setting{
 	"progress": {
 		doc: "the live progress line: auto (on a terminal), on, off",
 		get: func(s *Settings) string { return s.Progress },
-		set: func(s *Settings, v string) error {
-			v = strings.ToLower(v)
-			if v != "auto" && v != "on" && v != "off" {
-				return fmt.Errorf("progress must be auto, on or off, not %q", v)
-			}
-			s.Progress = v
-			return nil
-		},
+		set: func(s *Settings, v string) error { return setAutoOnOff(&s.Progress, "progress", v) },
 	},
+}
+
+// setAutoOnOff reads a setting that takes auto, on or off.
+func setAutoOnOff(dst *string, name, v string) error {
+	v = strings.ToLower(v)
+	if v != "auto" && v != "on" && v != "off" {
+		return fmt.Errorf("%s must be auto, on or off, not %q", name, v)
+	}
+	*dst = v
+	return nil
 }
 
 // IsSetting reports whether name is an itersql setting.

@@ -31,15 +31,6 @@ func skewJoinText(s *Settings) string {
 	return s.SkewJoin
 }
 
-func setSkewJoin(s *Settings, v string) error {
-	v = strings.ToLower(v)
-	if v != "auto" && v != "on" && v != "off" {
-		return fmt.Errorf("skew_join must be auto, on or off, not %q", v)
-	}
-	s.SkewJoin = v
-	return nil
-}
-
 // autoInt prints a setting whose 0 means auto.
 func autoInt(n int64) string {
 	if n == 0 {
@@ -157,6 +148,10 @@ type skewPart struct {
 	desc map[string]map[string]string
 	// declined says why the part is not split at all (validation).
 	declined string
+	// repeated: the part runs at every iteration (a WITH ITERATE step),
+	// so copies of its inputs that do not change are reused, and worth
+	// sorting by partition.
+	repeated bool
 	// neverHeavy: under auto, no input can have heavy keys for the rest of
 	// the statement (each is a base table already measured, or has a
 	// unique key), so later executions skip detection altogether.
@@ -188,9 +183,6 @@ type skewer struct {
 	drop  func(string) error
 	// temp are this execution's tables, dropped by release.
 	temp []string
-	// reuse: the parts are executed again and again (a WITH ITERATE), so
-	// tables derived from inputs that do not change are worth sorting.
-	reuse bool
 }
 
 // stableSource reports whether a join input cannot change while a
@@ -388,21 +380,20 @@ func (k *skewer) declineAll(p *skewPart, reason string) *skewPart {
 func (k *skewer) detect(j *skew.Join, i int, bind func(string) string, explain bool) (*skew.Freq, error) {
 	sd := j.Sides[i]
 	stable := stableSource(sd.Source)
-	if k.unique(sd.Source, sd.Key) {
-		f := &skew.Freq{Skipped: "key unique (the state's KEY): no key can be heavy"}
-		if !explain {
-			if err := k.s.conn.QueryRowContext(k.ctx, "SELECT count(*) FROM "+bind(sd.Source)).Scan(&f.Rows); err != nil {
-				return nil, err
-			}
-		}
-		return f, nil
-	}
-	if !stable && k.s.Settings.SkewJoin != "on" {
+	// Inputs not measured still report their rows (partitions follow them).
+	skipped := ""
+	switch {
+	case k.unique(sd.Source, sd.Key):
+		skipped = "key unique (the state's KEY): no key can be heavy"
+	case !stable && k.s.Settings.SkewJoin != "on":
 		// Under auto an iteration's state is not measured: that would be
 		// one more GROUP BY over the state every iteration, and the
 		// states of iterative jobs are keyed by vertex or entity, whose
 		// keys are unique or nearly so. skew_join = on measures them.
-		f := &skew.Freq{Skipped: "an iteration's state: measured only with skew_join = on"}
+		skipped = "an iteration's state: measured only with skew_join = on"
+	}
+	if skipped != "" {
+		f := &skew.Freq{Skipped: skipped}
 		if !explain {
 			if err := k.s.conn.QueryRowContext(k.ctx, "SELECT count(*) FROM "+bind(sd.Source)).Scan(&f.Rows); err != nil {
 				return nil, err
@@ -502,7 +493,7 @@ func (k *skewer) execute(p *skewPart, bind func(string) string) (query, note str
 				}
 				sp.SetHeavyRows(i, n)
 			}
-			if k.prepartition(sp, i) {
+			if prepartition(sp, i, p.repeated) {
 				if sp.PartTables[i], _, err = k.derivedTable("p", sp, i, sp.PartSQL(i), bind); err != nil {
 					return "", "", fmt.Errorf("partition %s: %s", sp.Join.Sides[i].Alias, duckMessage(err))
 				}
@@ -541,9 +532,10 @@ func (k *skewer) execute(p *skewPart, bind func(string) string) (query, note str
 
 // prepartition reports whether side i of sp is written once with its
 // partition numbers before the shuffle tasks, and marks the copy to be
-// sorted when it is reused (see skew.Split.Prepartition).
-func (k *skewer) prepartition(sp *skew.Split, i int) bool {
-	reused := k.reuse && stableSource(sp.Join.Sides[i].Source)
+// sorted when it is reused: the input does not change and its part is
+// repeated (see skew.Split.Prepartition).
+func prepartition(sp *skew.Split, i int, repeated bool) bool {
+	reused := repeated && stableSource(sp.Join.Sides[i].Source)
 	sp.SortParts[i] = reused
 	return sp.Prepartition(i, reused)
 }
@@ -611,7 +603,7 @@ func (k *skewer) explain(label string, p *skewPart, bind func(string) string) (s
 			sp.Result = planner.SkewRef(n + 1)
 			for i := range 2 {
 				sp.HeavyTables[i] = planner.Quote("heavy_" + sp.Join.Sides[i].Alias)
-				if k.prepartition(sp, i) {
+				if prepartition(sp, i, p.repeated) {
 					sp.PartTables[i] = planner.Quote("parts_" + sp.Join.Sides[i].Alias)
 				}
 			}
@@ -657,7 +649,6 @@ func (r *run) skewInit() {
 			return (source == planner.StateRef || source == planner.DeltaRef) && strings.EqualFold(key, p.Key[0])
 		}
 	}
-	k.reuse = true
 	r.skew = &skewRun{k: k}
 	r.shared = true
 }
@@ -679,6 +670,7 @@ func (r *run) skewStep(k int, step, state, previous, delta string) (string, stri
 		if err != nil {
 			return "", "", r.partErr(r.p.Step, k, err)
 		}
+		p.repeated = true
 		sk.step = p
 	}
 	q, note, err := sk.k.execute(sk.step, bind)
@@ -714,9 +706,6 @@ func (r *run) skewFinal(state string) (string, error) {
 		return "", err
 	}
 	r.skew.final = p
-	// The final query runs once: its inputs' partitioned copies are not
-	// worth sorting (those the step made are still reused).
-	r.skew.k.reuse = false
 	q, note, err := r.skew.k.execute(p, bind)
 	if err != nil {
 		return "", r.skewErr(r.p.Final, -1, err)
@@ -776,10 +765,10 @@ func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string)
 	bind := func(q string) string { return planner.Bind(q, stand, stand, stand) }
 	var out []string
 	for _, part := range []struct {
-		label string
-		reuse bool
-		q     planner.Query
-		build func(planner.ColumnsFunc, planner.SkewOptions) (*planner.SkewPart, error)
+		label    string
+		repeated bool
+		q        planner.Query
+		build    func(planner.ColumnsFunc, planner.SkewOptions) (*planner.SkewPart, error)
 	}{
 		{"step", true, p.Step, func(c planner.ColumnsFunc, o planner.SkewOptions) (*planner.SkewPart, error) {
 			return planner.SkewStep(p, c, o)
@@ -788,9 +777,9 @@ func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string)
 			return planner.SkewFinal(p, c, o)
 		}},
 	} {
-		k.reuse = part.reuse
 		sp, err := k.plan(part.build, bind, bind(part.q.SQL))
 		if err == nil {
+			sp.repeated = part.repeated
 			var t string
 			if t, err = k.explain(part.label, sp, bind); t != "" {
 				out = append(out, strings.TrimRight(t, "\n"))
@@ -819,13 +808,7 @@ func (s *Session) skewSelect(ctx context.Context, st *parser.Passthrough) (res *
 	if err != nil || len(toks) == 0 {
 		return nil, false, nil
 	}
-	explain, analyze, i := false, false, 0
-	if toks[0].Is("EXPLAIN") {
-		explain, i = true, 1
-		if i < len(toks) && toks[i].Is("ANALYZE") {
-			analyze, i = true, 2
-		}
-	}
+	explain, analyze, i := explainPrefix(toks)
 	if i >= len(toks) || !(toks[i].Is("SELECT") || toks[i].Is("WITH") || toks[i].Text == "(") {
 		return nil, false, nil
 	}

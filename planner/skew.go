@@ -794,42 +794,14 @@ func (s *splitter) uppers() ([]upper, bool) {
 			continue
 		}
 		ts, ok := leaf(j.Right)
-		if !ok || !isTable(ts) || ts.Lateral || len(ts.ColumnNames) > 0 || j.NaturalJoin || j.StraightJoin ||
-			len(j.Using) > 0 || (j.Tp != ast.CrossJoin && j.Tp != ast.LeftJoin) {
+		if !ok || !isTable(ts) || j.NaturalJoin || j.StraightJoin || len(j.Using) > 0 || (j.Tp != ast.CrossJoin && j.Tp != ast.LeftJoin) {
 			return nil, false
 		}
-		u := upper{join: j, alias: ts.AsName.O}
-		switch src := ts.Source.(type) {
-		case *ast.TableName:
-			if u.alias == "" {
-				u.alias = src.Name.O
-			}
-			if src.Schema.L == "" && s.ctes[src.Name.L] {
-				return nil, false
-			}
-			var b strings.Builder
-			if err := src.Restore(format.NewRestoreCtx(restoreFlags, &b)); err != nil {
-				return nil, false
-			}
-			u.src = b.String()
-		default:
-			q, err := restore(src)
-			if u.alias == "" || refsCTE(src, s.ctes) || err != nil {
-				return nil, false
-			}
-			u.src = "(" + q + ")"
-		}
-		if strings.EqualFold(u.alias, s.alias[0]) || strings.EqualFold(u.alias, s.alias[1]) {
+		alias, src, has, err := s.input(ts)
+		if err != nil || strings.EqualFold(alias, s.alias[0]) || strings.EqualFold(alias, s.alias[1]) {
 			return nil, false
 		}
-		names, err := s.cols(u.src)
-		if err != nil {
-			return nil, false
-		}
-		u.has = map[string]bool{}
-		for _, c := range names {
-			u.has[strings.ToLower(c)] = true
-		}
+		u := upper{join: j, alias: alias, src: src, has: has}
 		ups = append([]upper{u}, ups...)
 	}
 	return ups, true
@@ -951,50 +923,61 @@ func (r *rawExpr) Accept(v ast.Visitor) (ast.Node, bool) {
 	return v.Leave(n)
 }
 
-// side reads input i: its name, SQL and columns.
+// side reads input i of the pair: its name, SQL and columns.
 func (s *splitter) side(i int, ts *ast.TableSource) error {
+	alias, src, has, err := s.input(ts)
+	if err != nil {
+		return err
+	}
+	s.alias[i], s.src[i], s.has[i] = alias, src, has
+	return nil
+}
+
+// input reads a table source the tasks are to read: its name, its SQL and
+// its lower-case column names, or why the tasks cannot read it.
+func (s *splitter) input(ts *ast.TableSource) (alias, src string, has map[string]bool, err error) {
 	if ts.Lateral {
-		return decline("LATERAL inputs are not split")
+		return "", "", nil, decline("LATERAL inputs are not split")
 	}
 	if len(ts.ColumnNames) > 0 {
-		return decline("an input with a column alias list is not split")
+		return "", "", nil, decline("an input with a column alias list is not split")
 	}
-	s.alias[i] = ts.AsName.O
-	switch src := ts.Source.(type) {
+	alias = ts.AsName.O
+	switch t := ts.Source.(type) {
 	case *ast.TableName:
-		if s.alias[i] == "" {
-			s.alias[i] = src.Name.O
+		if alias == "" {
+			alias = t.Name.O
 		}
-		if src.Schema.L == "" && s.ctes[src.Name.L] {
-			return decline("%s is a CTE, which the tasks (separate queries) cannot read", src.Name.O)
+		if t.Schema.L == "" && s.ctes[t.Name.L] {
+			return "", "", nil, decline("%s is a CTE, which the tasks (separate queries) cannot read", t.Name.O)
 		}
 		var b strings.Builder
-		if err := src.Restore(format.NewRestoreCtx(restoreFlags, &b)); err != nil {
-			return fmt.Errorf("print SQL for DuckDB: %w", err)
+		if err := t.Restore(format.NewRestoreCtx(restoreFlags, &b)); err != nil {
+			return "", "", nil, fmt.Errorf("print SQL for DuckDB: %w", err)
 		}
-		s.src[i] = b.String()
+		src = b.String()
 	default:
-		if s.alias[i] == "" {
-			return decline("a subquery without an alias")
+		if alias == "" {
+			return "", "", nil, decline("a subquery without an alias")
 		}
-		if refsCTE(src, s.ctes) {
-			return decline("input %s reads a CTE, which the tasks (separate queries) cannot read", s.alias[i])
+		if refsCTE(t, s.ctes) {
+			return "", "", nil, decline("input %s reads a CTE, which the tasks (separate queries) cannot read", alias)
 		}
-		q, err := restore(src)
+		q, err := restore(t)
 		if err != nil {
-			return err
+			return "", "", nil, err
 		}
-		s.src[i] = "(" + q + ")"
+		src = "(" + q + ")"
 	}
-	names, err := s.cols(s.src[i])
+	names, err := s.cols(src)
 	if err != nil {
-		return decline("the tasks cannot read input %s: %v", s.alias[i], err)
+		return "", "", nil, decline("the tasks cannot read input %s: %v", alias, err)
 	}
-	s.has[i] = map[string]bool{}
+	has = map[string]bool{}
 	for _, n := range names {
-		s.has[i][strings.ToLower(n)] = true
+		has[strings.ToLower(n)] = true
 	}
-	return nil
+	return alias, src, has, nil
 }
 
 func refsCTE(n ast.Node, ctes map[string]bool) bool {

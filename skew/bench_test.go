@@ -45,7 +45,10 @@ func must(b *testing.B, s *exec.Session, q string) *exec.Result {
 // modes are the three ways to run a join: DuckDB's single query, hash
 // partitioning without the heavy-key path (a threshold nothing reaches),
 // and the split.
-var modes = []struct{ name, sets string }{
+// mode is one way to run a query: its name and the settings that make it.
+type mode struct{ name, sets string }
+
+var modes = []mode{
 	{"single", "SET skew_join = off"},
 	{"partitioned", "SET skew_join = on; SET partitions = auto; SET skew_threshold = 1000000000000"},
 	{"split", "SET skew_join = on; SET partitions = auto; SET skew_threshold = auto"},
@@ -53,15 +56,15 @@ var modes = []struct{ name, sets string }{
 
 // fixedModes fix n shuffle tasks, as a cluster of n executors would, so
 // the straggler ratio shows what one hub does to one of many tasks.
-func fixedModes() []struct{ name, sets string } {
-	var out []struct{ name, sets string }
+func fixedModes() []mode {
+	var out []mode
 	for _, n := range strings.Split(os.Getenv("SKEW_BENCH_TASKS"), ",") {
 		if n = strings.TrimSpace(n); n == "" {
 			continue
 		}
 		out = append(out,
-			struct{ name, sets string }{"partitioned" + n, "SET skew_join = on; SET partitions = " + n + "; SET skew_threshold = 1000000000000"},
-			struct{ name, sets string }{"split" + n, "SET skew_join = on; SET partitions = " + n + "; SET skew_threshold = auto"})
+			mode{"partitioned" + n, "SET skew_join = on; SET partitions = " + n + "; SET skew_threshold = 1000000000000"},
+			mode{"split" + n, "SET skew_join = on; SET partitions = " + n + "; SET skew_threshold = auto"})
 	}
 	return out
 }

@@ -165,8 +165,8 @@ func ldbcReadVE(t testing.TB, vpath, epath string, directed bool) ldbcGraph {
 	return g
 }
 
-// ldbcExec runs one statement and fails the test on error.
-func ldbcExec(ctx context.Context, t testing.TB, sess *exec.Session, sql string) *exec.Result {
+// mustExec runs one statement and fails the test on error.
+func mustExec(ctx context.Context, t testing.TB, sess *exec.Session, sql string) *exec.Result {
 	t.Helper()
 	res, err := sess.Exec(ctx, sql, sqlscan.Pos{Line: 1, Col: 1})
 	if err != nil {
@@ -185,8 +185,8 @@ func ldbcSession(ctx context.Context, t testing.TB, g ldbcGraph) *exec.Session {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sess.Close() })
-	ldbcExec(ctx, t, sess, "CREATE TABLE vertices (id BIGINT PRIMARY KEY)")
-	ldbcExec(ctx, t, sess, "CREATE TABLE edges (src BIGINT, dst BIGINT, weight DOUBLE)")
+	mustExec(ctx, t, sess, "CREATE TABLE vertices (id BIGINT PRIMARY KEY)")
+	mustExec(ctx, t, sess, "CREATE TABLE edges (src BIGINT, dst BIGINT, weight DOUBLE)")
 	var b strings.Builder
 	b.WriteString("INSERT INTO vertices VALUES ")
 	for i, v := range g.Vertices {
@@ -195,7 +195,7 @@ func ldbcSession(ctx context.Context, t testing.TB, g ldbcGraph) *exec.Session {
 		}
 		fmt.Fprintf(&b, "(%d)", v)
 	}
-	ldbcExec(ctx, t, sess, b.String())
+	mustExec(ctx, t, sess, b.String())
 	if len(g.Edges) > 0 {
 		b.Reset()
 		b.WriteString("INSERT INTO edges VALUES ")
@@ -205,10 +205,10 @@ func ldbcSession(ctx context.Context, t testing.TB, g ldbcGraph) *exec.Session {
 			}
 			fmt.Fprintf(&b, "(%d, %d, %s)", e.Src, e.Dst, strconv.FormatFloat(e.Weight, 'g', -1, 64))
 		}
-		ldbcExec(ctx, t, sess, b.String())
+		mustExec(ctx, t, sess, b.String())
 	}
 	// The load must be exact: the queries depend on it.
-	res := ldbcExec(ctx, t, sess, "SELECT (SELECT COUNT(*) FROM vertices), (SELECT COUNT(*) FROM edges)")
+	res := mustExec(ctx, t, sess, "SELECT (SELECT COUNT(*) FROM vertices), (SELECT COUNT(*) FROM edges)")
 	if len(res.Rows) != 1 || ldbcAsInt(t, res.Rows[0][0]) != int64(len(g.Vertices)) || ldbcAsInt(t, res.Rows[0][1]) != int64(len(g.Edges)) {
 		t.Fatalf("loaded %v, want %d vertices and %d edges", res.Rows, len(g.Vertices), len(g.Edges))
 	}
@@ -247,7 +247,7 @@ type ldbcRow struct {
 // that there are two columns and that ids are strictly increasing.
 func ldbcRun(ctx context.Context, t testing.TB, sess *exec.Session, name string, params map[string]string) []ldbcRow {
 	t.Helper()
-	res := ldbcExec(ctx, t, sess, ldbcQuery(t, name, params))
+	res := mustExec(ctx, t, sess, ldbcQuery(t, name, params))
 	if len(res.Columns) != 2 {
 		t.Fatalf("%s: columns %v, want (id, value)", name, res.Columns)
 	}

@@ -19,8 +19,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/itersql/itersql/internal/sqlscan"
 )
 
 // ldbcTol is LDBC's accepted relative error for PageRank and SSSP.
@@ -147,15 +145,13 @@ func TestLDBC(t *testing.T) {
 					// key of two rows or more heavy, three shuffle tasks) must
 					// meet the same reference.
 					for _, q := range forced {
-						if _, err := sess.Exec(ctx, q, sqlscan.Pos{Line: 1, Col: 1}); err != nil {
-							t.Fatal(err)
-						}
+						mustExec(ctx, t, sess, q)
 					}
 					for _, q := range alg.queries {
 						t.Run(q+"_split", func(t *testing.T) {
 							rows := ldbcRun(ctx, t, sess, q, c.params[alg.name])
 							alg.compare(t, refPath, rows, ref)
-							res := ldbcExec(ctx, t, sess, "EXPLAIN ANALYZE "+ldbcQuery(t, q, c.params[alg.name]))
+							res := mustExec(ctx, t, sess, "EXPLAIN ANALYZE "+ldbcQuery(t, q, c.params[alg.name]))
 							if !strings.Contains(fmt.Sprint(res.Rows), "skew ") {
 								t.Errorf("%s was not split: %v", q, res.Rows)
 							}

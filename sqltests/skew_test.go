@@ -79,7 +79,7 @@ func TestSkewDifferential(t *testing.T) {
 func compareScript(t *testing.T, src string) int {
 	off, on := open(t), open(t)
 	for _, q := range forced {
-		mustRun(t, on, q)
+		mustExec(context.Background(), t, on, q)
 	}
 	stmts, rest, restPos := sqlscan.Split(src, sqlscan.Pos{Line: 1, Col: 1})
 	if strings.TrimSpace(rest) != "" {
@@ -95,7 +95,7 @@ func compareScript(t *testing.T, src string) int {
 		got, gerr := on.Exec(context.Background(), st.Text, st.Pos)
 		if first == "SET" {
 			for _, q := range forced {
-				mustRun(t, on, q)
+				mustExec(context.Background(), t, on, q)
 			}
 		}
 		if (werr == nil) != (gerr == nil) {
@@ -124,12 +124,6 @@ func open(t *testing.T) *exec.Session {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
-}
-
-func mustRun(t *testing.T, s *exec.Session, q string) {
-	if _, err := s.Exec(context.Background(), q, sqlscan.Pos{Line: 1, Col: 1}); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
 }
 
 // withoutDotCommands blanks the lines that are dot commands (.timer on),
