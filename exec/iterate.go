@@ -60,13 +60,9 @@ func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *
 	}
 	res, err = s.query(ctx, final)
 	if err != nil {
-		if p.Final.SyntaxErr != nil && strings.Contains(err.Error(), "Parser Error") {
-			// Neither TiDB's parser nor DuckDB's reads it: TiDB's error
-			// says where, in the user's text.
-			return nil, p.Final.SyntaxErr
-		}
-		return nil, positioned(p.Final.Pos, fmt.Errorf("final query of %s: %s", p.Name, duckMessage(err)))
+		return nil, r.partErrAt(p.Final, 0, err, state, "", "")
 	}
+	res = quietCount(p.Command, res)
 	res.Stats = r.stats
 	r.checkpointFinish()
 	return res, nil
@@ -122,6 +118,20 @@ func (r *run) count(query string) (int64, error) {
 
 // partErr positions a DuckDB error at the part of the statement that failed.
 func (r *run) partErr(q planner.Query, k int, err error) error {
+	return r.partErrIn(q, q.Pos, k, err)
+}
+
+// partErrAt positions a DuckDB error where it points in q bound to the
+// tables given, or at the part's start.
+func (r *run) partErrAt(q planner.Query, k int, err error, state, previous, delta string) error {
+	pos := q.Pos
+	if off := duckOffset(q.Bind(state, previous, delta), err); off >= 0 {
+		pos = q.Origin(off, state, previous, delta)
+	}
+	return r.partErrIn(q, pos, k, err)
+}
+
+func (r *run) partErrIn(q planner.Query, pos sqlscan.Pos, k int, err error) error {
 	if errors.Is(err, context.Canceled) || r.ctx.Err() != nil {
 		return &sqlscan.Error{Pos: q.Pos, Msg: fmt.Sprintf("canceled at iteration %d of %s", k, r.p.Name), Err: err}
 	}
@@ -129,7 +139,7 @@ func (r *run) partErr(q planner.Query, k int, err error) error {
 	if k > 0 {
 		where = fmt.Sprintf("iteration %d, %s", k, where)
 	}
-	return &sqlscan.Error{Pos: q.Pos, Msg: where + ": " + duckMessage(err), Err: err}
+	return &sqlscan.Error{Pos: pos, Msg: where + ": " + duckMessage(err), Err: err}
 }
 
 func (r *run) errorf(pos sqlscan.Pos, format string, args ...any) error {
@@ -207,17 +217,39 @@ func (r *run) learnColumns(name string) error {
 	return nil
 }
 
-// checkStep compares the step's columns with the state's, once, before
-// iteration 1: a wrong count is an error at the step, not a DuckDB message.
-func (r *run) checkStep(step string) error {
-	desc, err := r.s.query(r.ctx, "DESCRIBE "+step)
+// check binds the step, every UNTIL condition and the final query
+// against the state's table, once, before iteration 1, so that a typo
+// anywhere costs no iterations; and compares the step's columns with the
+// state's. Binding is DuckDB's PREPARE: nothing runs.
+func (r *run) check(state string) error {
+	p := r.p
+	if err := r.prepare(p.Step, state, "", state); err != nil {
+		return err
+	}
+	desc, err := r.s.query(r.ctx, "DESCRIBE "+p.Step.Bind(state, "", state))
 	if err != nil {
-		return r.partErr(r.p.Step, 1, err)
+		return r.partErr(p.Step, 0, err)
 	}
 	if len(desc.Rows) != len(r.cols) {
-		return r.errorf(r.p.Step.Pos, "the step of %s returns %d columns, but %s has %d (%s)", r.p.Name, len(desc.Rows), r.p.Name, len(r.cols), strings.Join(unquote(r.cols), ", "))
+		return r.errorf(p.Step.Pos, "the step of %s returns %d columns, but %s has %d (%s)", p.Name, len(desc.Rows), p.Name, len(r.cols), strings.Join(unquote(r.cols), ", "))
 	}
-	return nil
+	for _, st := range p.Stops {
+		if st.Kind == parser.Condition {
+			if err := r.prepare(*st.Cond, state, state, state); err != nil {
+				return err
+			}
+		}
+	}
+	return r.prepare(p.Final, state, "", "")
+}
+
+// prepare binds q (without running it) and positions its error.
+func (r *run) prepare(q planner.Query, state, previous, delta string) error {
+	stmt, err := r.s.conn.PrepareContext(r.ctx, q.Bind(state, previous, delta))
+	if err != nil {
+		return r.partErrAt(q, 0, err, state, previous, delta)
+	}
+	return stmt.Close()
 }
 
 // castStep wraps a bound step so its columns get the state's names and
@@ -267,7 +299,7 @@ func (r *run) stop(k int, changed int64, state, previous, delta string) (bool, e
 			var v any
 			q := planner.Bind(st.Cond.SQL, state, previous, delta)
 			if err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&v); err != nil {
-				return false, r.partErr(*st.Cond, k, err)
+				return false, r.partErrAt(*st.Cond, k, err, state, previous, delta)
 			}
 			ok, isBool := v.(bool)
 			if v != nil && !isBool {
@@ -325,18 +357,16 @@ func (r *run) plain() (string, error) {
 		}
 		r.record(0, rows, rows, began, "")
 	}
-	if p.MaxIterations == k0 {
+	if err := r.check(cur); err != nil {
+		return "", err
+	}
+	if p.StopAfter == k0 {
 		return cur, nil
 	}
 	fixpoint := r.hasFixpoint()
 	for k := k0 + 1; ; k++ {
 		began = time.Now()
 		step := planner.Bind(p.Step.SQL, cur, "", "")
-		if k == k0+1 {
-			if err := r.checkStep(step); err != nil {
-				return "", err
-			}
-		}
 		next := r.table("s", k)
 		stepSQL, skewNote, err := r.skewStep(k, step, cur, "", "")
 		if err != nil {
@@ -466,7 +496,10 @@ func (r *run) keyed() (string, error) {
 		}
 		r.record(0, rows, rows, began, "")
 	}
-	if p.MaxIterations == k0 {
+	if err := r.check(state); err != nil {
+		return "", err
+	}
+	if p.StopAfter == k0 {
 		return state, nil
 	}
 	cols := strings.Join(r.cols, ", ")
@@ -500,11 +533,6 @@ func (r *run) keyed() (string, error) {
 	for k := k0 + 1; ; k++ {
 		began = time.Now()
 		step := planner.Bind(p.Step.SQL, state, "", deltaView)
-		if k == k0+1 {
-			if err := r.checkStep(step); err != nil {
-				return "", err
-			}
-		}
 		out := r.table("r", k)
 		stepSQL, skewNote, err := r.skewStep(k, step, state, "", deltaView)
 		if err != nil {

@@ -156,23 +156,33 @@ func duckMessage(err error) string {
 
 var lineContext = regexp.MustCompile(`\n\nLINE (\d+): (.*)\n( *)\^`)
 
-// duckPos finds where in src (which starts at p) DuckDB's error points: its
-// message ends with "LINE n: <excerpt>" and a caret under the bad token.
+// duckPos finds where in src (which starts at p) DuckDB's error points.
 // Without that context the statement's start is the best we know.
 func duckPos(src string, p sqlscan.Pos, err error) sqlscan.Pos {
+	off := duckOffset(src, err)
+	if off < 0 {
+		return p
+	}
+	return p.Advance(src[:off])
+}
+
+// duckOffset finds the byte offset in src that DuckDB's error points at:
+// its message ends with "LINE n: <excerpt>" and a caret under the bad
+// token. -1 when it has no such context.
+func duckOffset(src string, err error) int {
 	m := lineContext.FindStringSubmatch(err.Error())
 	if m == nil {
 		if strings.Contains(err.Error(), "at end of input") {
-			return p.Advance(strings.TrimRight(src, " \t\r\n"))
+			return len(strings.TrimRight(src, " \t\r\n"))
 		}
-		return p
+		return -1
 	}
 	n, _ := strconv.Atoi(m[1])
 	excerpt := m[2]
 	caret := len(m[3]) - len("LINE : ") - len(m[1])
 	lines := strings.SplitAfter(src, "\n")
 	if n < 1 || n > len(lines) || caret < 0 {
-		return p
+		return -1
 	}
 	line := lines[n-1]
 	// A long line is cut to an excerpt with "..." at either end.
@@ -182,10 +192,9 @@ func duckPos(src string, p sqlscan.Pos, err error) sqlscan.Pos {
 	}
 	at := strings.Index(line, trimmed)
 	if at < 0 || at+caret > len(line) || caret < 0 {
-		return p
+		return -1
 	}
-	off := len(strings.Join(lines[:n-1], "")) + at + caret
-	return p.Advance(src[:off])
+	return len(strings.Join(lines[:n-1], "")) + at + caret
 }
 
 // positioned wraps err at p unless it already carries a position.

@@ -1,9 +1,11 @@
-// Package parser reads itersql statements. WITH ITERATE is split into its
-// four parts (initial, step, stop tests, final) by a small hand parser over
-// sqlscan tokens; each part is then parsed by TiDB's SQL parser, so the
-// planner gets real ASTs and every error points at a line:col in the
-// user's text. Anything that is not WITH ITERATE, EXPLAIN of it, or SET is
-// passed through to DuckDB untouched.
+// Package parser reads itersql statements. WITH ITERATE is found wherever
+// it stands in a statement (alone, under CREATE TABLE AS, INSERT, COPY, in
+// a subquery in FROM, under EXPLAIN), and its frame (name, columns, KEY,
+// the ITERATE and UNTIL keywords, the stop tests) is read by a small hand
+// parser over sqlscan tokens. Each of its parts is then read by DuckDB's
+// own parser (internal/duckast), so a part means exactly what DuckDB makes
+// of it and every error points at a line:col in the user's text. Anything
+// else is passed through to DuckDB untouched.
 package parser
 
 import (
@@ -30,7 +32,7 @@ type Set struct {
 	Pos         sqlscan.Pos
 }
 
-// Explain is EXPLAIN [ANALYZE] of a WITH ITERATE statement.
+// Explain is EXPLAIN [ANALYZE] of a statement holding WITH ITERATE.
 type Explain struct {
 	Analyze bool
 	Stmt    *Iterate
@@ -50,21 +52,34 @@ const (
 type Stop struct {
 	Kind StopKind
 	N    int   // Iterations
-	Cond *Part // Condition: a SELECT of the expression
+	Cond *Part // Condition: the expression, parsed as "SELECT <expression>"
 	Pos  sqlscan.Pos
 }
 
-// Iterate is a WITH ITERATE statement.
+// Iterate is a WITH ITERATE query and the statement around it.
 type Iterate struct {
-	Name    string
+	Name    string   // as written; DuckDB compares names case-insensitively
 	Columns []string // empty: from the initial query
 	Key     []string // empty: a plain (replace) state
 	Initial *Part
 	Step    *Part
 	Stops   []Stop
 	Final   *Part
-	Pos     sqlscan.Pos
-	SQL     string // the whole statement as written
+	// Outer is the statement that holds the query ("" around a bare
+	// WITH ITERATE): Outer.Before + <final query> + Outer.After is what
+	// runs once the state is computed, e.g. "CREATE TABLE t AS " + final.
+	Outer Outer
+	Pos   sqlscan.Pos // of WITH
+	SQL   string      // the whole statement as written
+}
+
+// Outer is the text of a statement around its WITH ITERATE query.
+type Outer struct {
+	Before, After       string
+	BeforePos, AfterPos sqlscan.Pos // where they start in the user's script
+	// Command is the outer statement's first word, upper-cased ("" for a
+	// bare query): CREATE, INSERT, COPY, SELECT, FROM, ...
+	Command string
 }
 
 func (*Passthrough) statement() {}
@@ -83,23 +98,25 @@ func Parse(src string, pos sqlscan.Pos) (Statement, error) {
 	}
 	p := &hparser{src: src, base: pos, toks: toks}
 	start := p.pos(toks[0].Off)
-	switch {
-	case toks[0].Is("EXPLAIN"):
-		i := 1
-		analyze := i < len(toks) && toks[i].Is("ANALYZE")
-		if analyze {
-			i++
-		}
-		if i+1 < len(toks) && toks[i].Is("WITH") && toks[i+1].Is("ITERATE") {
-			it, err := p.iterate(i)
-			if err != nil {
-				return nil, err
+	if w := p.findIterate(0); w >= 0 {
+		from := 0
+		explain, analyze := toks[0].Is("EXPLAIN"), false
+		if explain {
+			from = 1
+			if len(toks) > 1 && toks[1].Is("ANALYZE") {
+				analyze, from = true, 2
 			}
+		}
+		it, err := p.iterate(from, w)
+		if err != nil {
+			return nil, err
+		}
+		if explain {
 			return &Explain{Analyze: analyze, Stmt: it, Pos: start}, nil
 		}
-	case len(toks) > 1 && toks[0].Is("WITH") && toks[1].Is("ITERATE"):
-		return p.iterate(0)
-	case toks[0].Is("SET") && len(toks) >= 4 && (toks[2].Text == "=" || toks[2].Is("TO")) && toks[1].Kind == sqlscan.Word:
+		return it, nil
+	}
+	if toks[0].Is("SET") && len(toks) >= 4 && (toks[2].Text == "=" || toks[2].Is("TO")) && toks[1].Kind == sqlscan.Word {
 		val := strings.TrimSpace(src[toks[3].Off:])
 		if len(toks) == 4 && toks[3].Kind == sqlscan.String {
 			val = strings.ReplaceAll(val[1:len(val)-1], "''", "'")
@@ -120,7 +137,7 @@ func (p *hparser) pos(off int) sqlscan.Pos { return p.base.Advance(p.src[:off]) 
 
 func (p *hparser) at(i int) sqlscan.Pos {
 	if i >= len(p.toks) {
-		return p.pos(len(p.src))
+		return p.pos(len(strings.TrimRight(p.src, " \t\r\n")))
 	}
 	return p.pos(p.toks[i].Off)
 }
@@ -136,7 +153,20 @@ func (p *hparser) tokText(i int) string {
 	return strconv.Quote(p.toks[i].Text)
 }
 
-// name reads an identifier (bare or double-quoted) at i.
+// findIterate returns the index of the WITH of the first WITH ITERATE at
+// or after token i, or -1.
+func (p *hparser) findIterate(i int) int {
+	for ; i+1 < len(p.toks); i++ {
+		if p.toks[i].Is("WITH") && p.toks[i+1].Is("ITERATE") {
+			return i
+		}
+	}
+	return -1
+}
+
+// name reads an identifier (bare or double-quoted) at i. Bare names are
+// lower-cased, quoted ones kept as written; DuckDB matches both
+// case-insensitively.
 func (p *hparser) name(i int, what string) (string, error) {
 	if i >= len(p.toks) {
 		return "", p.errAt(i, "expected %s, found end of statement", what)
@@ -176,11 +206,48 @@ func (p *hparser) nameList(i int, what string) ([]string, int, error) {
 	}
 }
 
-// iterate parses WITH ITERATE starting at token i (the WITH).
-func (p *hparser) iterate(i int) (*Iterate, error) {
-	it := &Iterate{Pos: p.at(i), SQL: p.src}
-	i += 2
+// close returns the index of the ')' that closes the '(' at open, or -1.
+func (p *hparser) close(open int) int {
+	depth := 0
+	for j := open; j < len(p.toks); j++ {
+		switch p.toks[j].Text {
+		case "(":
+			depth++
+		case ")":
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// outer reads the statement around a WITH ITERATE at token w, whose own
+// text starts at token from: its command, and no view (a view would run
+// the loop again on every read, and cannot hold it anyway).
+func (p *hparser) outer(from, w int) (Outer, error) {
+	o := Outer{}
+	if w > from {
+		o.Command = strings.ToUpper(p.toks[from].Text)
+		for j := from; j < w; j++ {
+			if p.toks[j].Is("VIEW") && o.Command == "CREATE" {
+				return o, p.errAt(j, "a view cannot hold WITH ITERATE: its state is computed once, when the statement runs; use CREATE TABLE ... AS WITH ITERATE ...")
+			}
+		}
+	}
+	return o, nil
+}
+
+// iterate parses the WITH ITERATE at token w of a statement whose own
+// text starts at token from (after any EXPLAIN [ANALYZE]).
+func (p *hparser) iterate(from, w int) (*Iterate, error) {
+	it := &Iterate{Pos: p.at(w), SQL: p.src}
 	var err error
+	if it.Outer, err = p.outer(from, w); err != nil {
+		return nil, err
+	}
+	i := w + 2
 	if it.Name, err = p.name(i, "the name of the iterated table"); err != nil {
 		return nil, err
 	}
@@ -196,7 +263,7 @@ func (p *hparser) iterate(i int) (*Iterate, error) {
 		}
 		if len(it.Columns) > 0 {
 			for _, k := range it.Key {
-				if !contains(it.Columns, k) {
+				if !containsFold(it.Columns, k) {
 					return nil, p.errAt(i-2, "KEY column %q is not a column of %s (%s)", k, it.Name, strings.Join(it.Columns, ", "))
 				}
 			}
@@ -210,28 +277,42 @@ func (p *hparser) iterate(i int) (*Iterate, error) {
 		return nil, p.errAt(i, "expected ( after AS, found %s", p.tokText(i))
 	}
 	open := i
-	// Find ITERATE, UNTIL and the closing paren at depth 1.
-	iter, until, closeAt := -1, -1, -1
+	closeAt := p.close(open)
+	if closeAt < 0 {
+		return nil, p.errAt(open, "the ( after AS is never closed")
+	}
+	// ITERATE and UNTIL at depth 1.
+	iter, until := -1, -1
 	depth := 0
-	for j := open; j < len(p.toks) && closeAt < 0; j++ {
+	for j := open; j < closeAt; j++ {
 		t := p.toks[j]
 		switch {
 		case t.Text == "(":
 			depth++
 		case t.Text == ")":
 			depth--
-			if depth == 0 {
-				closeAt = j
-			}
 		case depth == 1 && t.Is("ITERATE") && iter < 0:
 			iter = j
 		case depth == 1 && t.Is("UNTIL") && iter >= 0 && until < 0:
 			until = j
 		}
 	}
+	// The final query runs to the first ')' it did not open: the end of
+	// COPY (...) or of a subquery in FROM; else to the end.
+	end := len(p.toks)
+	depth = 0
+	for j := closeAt + 1; j < len(p.toks); j++ {
+		if p.toks[j].Text == "(" {
+			depth++
+		} else if p.toks[j].Text == ")" {
+			if depth == 0 {
+				end = j
+				break
+			}
+			depth--
+		}
+	}
 	switch {
-	case closeAt < 0:
-		return nil, p.errAt(open, "the ( after AS is never closed")
 	case iter < 0:
 		return nil, p.errAt(closeAt, "expected ITERATE between the initial query and the step of %s", it.Name)
 	case until < 0:
@@ -242,20 +323,27 @@ func (p *hparser) iterate(i int) (*Iterate, error) {
 		return nil, p.errAt(until, "the step of %s is empty", it.Name)
 	case closeAt == until+1:
 		return nil, p.errAt(closeAt, "expected a stop test after UNTIL")
-	case closeAt == len(p.toks)-1:
+	case closeAt+1 == end:
 		return nil, p.errAt(closeAt+1, "expected a final query after the ) that closes WITH ITERATE %s", it.Name)
 	}
-	if it.Initial, err = p.part("initial query", open+1, iter, false, false); err != nil {
+	if again := p.findIterate(w + 2); again >= 0 {
+		return nil, p.errAt(again, "a statement can hold one WITH ITERATE; run the other as a statement of its own (CREATE TABLE ... AS WITH ITERATE ...)")
+	}
+	if it.Initial, err = p.part("initial query", open+1, iter, false); err != nil {
 		return nil, err
 	}
-	if it.Step, err = p.part("step", iter+1, until, false, false); err != nil {
+	if it.Step, err = p.part("step", iter+1, until, false); err != nil {
 		return nil, err
 	}
 	if it.Stops, err = p.stops(until+1, closeAt); err != nil {
 		return nil, err
 	}
-	if it.Final, err = p.part("final query", closeAt+1, len(p.toks), false, true); err != nil {
+	if it.Final, err = p.part("final query", closeAt+1, end, false); err != nil {
 		return nil, err
+	}
+	it.Outer.Before, it.Outer.BeforePos = p.src[p.toks[from].Off:p.toks[w].Off], p.at(from)
+	if end < len(p.toks) {
+		it.Outer.After, it.Outer.AfterPos = p.src[p.toks[end].Off:], p.at(end)
 	}
 	return it, nil
 }
@@ -295,39 +383,45 @@ func (p *hparser) stops(from, to int) ([]Stop, error) {
 	return out, nil
 }
 
+// stop reads one stop test in tokens [from, to). The grammar is strict:
+// FIXPOINT, a whole number then ITERATIONS, or a condition; "20
+// ITERATION" is a syntax error where it stands, not a condition.
 func (p *hparser) stop(from, to int) (Stop, error) {
 	t := p.toks[from]
 	pos := p.at(from)
 	switch {
 	case t.Is("FIXPOINT"):
 		if to != from+1 {
-			return Stop{}, p.errAt(from+1, "unexpected %s after FIXPOINT", p.tokText(from+1))
+			return Stop{}, p.errAt(from+1, "syntax error: unexpected %s after FIXPOINT", p.tokText(from+1))
 		}
 		return Stop{Kind: Fixpoint, Pos: pos}, nil
-	case t.Kind == sqlscan.Number && to > from+1 && p.toks[from+1].Is("ITERATIONS"):
+	case t.Kind == sqlscan.Number:
 		n, err := strconv.Atoi(t.Text)
 		if err != nil || n < 0 {
 			return Stop{}, p.errAt(from, "the iteration count must be a whole number >= 0, found %s", t.Text)
 		}
+		if to == from+1 || !p.toks[from+1].Is("ITERATIONS") {
+			return Stop{}, p.errAt(from+1, "syntax error: expected ITERATIONS after %d, found %s", n, p.tokText(from+1))
+		}
 		if to != from+2 {
-			return Stop{}, p.errAt(from+2, "unexpected %s after %d ITERATIONS", p.tokText(from+2), n)
+			return Stop{}, p.errAt(from+2, "syntax error: unexpected %s after %d ITERATIONS", p.tokText(from+2), n)
 		}
 		return Stop{Kind: Iterations, N: n, Pos: pos}, nil
-	case t.Text == "-" && to > from+2 && p.toks[from+1].Kind == sqlscan.Number && p.toks[from+2].Is("ITERATIONS"):
+	case t.Text == "-" && to > from+1 && p.toks[from+1].Kind == sqlscan.Number:
 		return Stop{}, p.errAt(from, "the iteration count must be a whole number >= 0, found -%s", p.toks[from+1].Text)
-	case t.Kind == sqlscan.Word && !t.Is("NOT") && !t.Is("EXISTS") && !t.Is("CASE") && to == from+1 && !t.Is("TRUE") && !t.Is("FALSE"):
+	case t.Kind == sqlscan.Word && to == from+1 && !t.Is("TRUE") && !t.Is("FALSE"):
 		return Stop{}, p.errAt(from, "unknown stop test %s: expected FIXPOINT, n ITERATIONS or (condition)", t.Text)
 	}
-	part, err := p.part("UNTIL condition", from, to, true, false)
+	part, err := p.part("UNTIL condition", from, to, true)
 	if err != nil {
 		return Stop{}, err
 	}
 	return Stop{Kind: Condition, Cond: part, Pos: pos}, nil
 }
 
-func contains(xs []string, x string) bool {
+func containsFold(xs []string, x string) bool {
 	for _, y := range xs {
-		if y == x {
+		if strings.EqualFold(y, x) {
 			return true
 		}
 	}

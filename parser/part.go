@@ -1,273 +1,140 @@
 package parser
 
 import (
-	"regexp"
-	"strconv"
+	"errors"
 	"strings"
 
-	tidb "github.com/pingcap/tidb/pkg/parser"
-	"github.com/pingcap/tidb/pkg/parser/ast"
-	"github.com/pingcap/tidb/pkg/parser/mysql"
-	_ "github.com/pingcap/tidb/pkg/parser/test_driver" // literal values for the AST
-
+	"github.com/itersql/itersql/internal/duckast"
 	"github.com/itersql/itersql/internal/sqlscan"
 )
 
-// Part is one of the SQL parts of WITH ITERATE, parsed.
+// Part is one of the SQL parts of WITH ITERATE, read by DuckDB's parser.
 type Part struct {
 	What string      // "initial query", "step", "UNTIL condition", "final query"
 	Text string      // as the user wrote it
 	Pos  sqlscan.Pos // where Text starts in the user's script
-	// AST is a SELECT (or set operation). For an UNTIL condition it is
-	// "SELECT <condition>". It is nil for a final query in DuckDB's own
-	// dialect, which TiDB's parser does not read.
-	AST ast.StmtNode
-	// SyntaxErr is why TiDB's parser did not read a part whose AST is nil.
-	SyntaxErr error
-	toks      []sqlscan.Token // tokens of Text, offsets relative to Text
+	// AST is DuckDB's AST of Parsed: the part itself, or for an UNTIL
+	// condition "SELECT <condition>".
+	AST    duckast.Statement
+	Parsed string
+	// Toks are the tokens of Parsed, with offsets in Parsed.
+	Toks []sqlscan.Token
 }
 
-// Locate returns the position of the first occurrence of the token
-// sequence words (compared case-insensitively) in the part, or the part's
-// start. Used to point errors at a table reference.
-func (pt *Part) Locate(words ...string) sqlscan.Pos {
-	for i := 0; i+len(words) <= len(pt.toks); i++ {
-		ok := true
-		for j, w := range words {
-			t := pt.toks[i+j]
-			txt := t.Text
-			if t.Kind == sqlscan.Quoted {
-				txt = txt[1 : len(txt)-1]
-			}
-			if !strings.EqualFold(txt, w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return pt.Pos.Advance(pt.Text[:pt.toks[i].Off])
-		}
+// condPrefix turns an UNTIL condition into a query DuckDB's parser reads.
+const condPrefix = "SELECT "
+
+// PosAt returns the position in the user's script of byte off of Parsed.
+func (pt *Part) PosAt(off int) sqlscan.Pos {
+	prefix := len(pt.Parsed) - len(pt.Text)
+	off -= prefix
+	if off < 0 {
+		off = 0
 	}
-	return pt.Pos
+	if off > len(pt.Text) {
+		off = len(pt.Text)
+	}
+	return pt.Pos.Advance(pt.Text[:off])
 }
 
-// windowWords are reserved in TiDB's grammar (window functions) but are
-// ordinary column names in DuckDB, e.g. PageRank's "rank". Used as a name
-// (not followed by "(") they are quoted before TiDB sees them.
-var windowWords = map[string]bool{
-	"rank": true, "dense_rank": true, "row_number": true, "percent_rank": true,
-	"cume_dist": true, "ntile": true, "lead": true, "lag": true,
-	"first_value": true, "last_value": true, "nth_value": true,
-}
-
-// edit replaces n bytes at off in the text given to TiDB.
-type edit struct {
-	off, n int
-	text   string
-}
-
-// part parses tokens [from, to) as one part of the statement. With raw,
-// a part TiDB cannot read is returned with a nil AST instead of an error:
-// the final query then goes to DuckDB as written, in its full dialect.
-func (p *hparser) part(what string, from, to int, cond, raw bool) (*Part, error) {
+// part reads tokens [from, to) as one part of the statement.
+func (p *hparser) part(what string, from, to int, cond bool) (*Part, error) {
 	off, end := p.toks[from].Off, len(p.src)
 	if to < len(p.toks) {
 		end = p.toks[to].Off
 	}
 	text := strings.TrimRight(p.src[off:end], " \t\r\n")
-	pt := &Part{What: what, Text: text, Pos: p.pos(off)}
-	for _, t := range p.toks[from:to] {
-		t.Off -= off
-		pt.toks = append(pt.toks, t)
-	}
-	edits, err := pt.dialectEdits()
-	if err != nil {
-		if raw {
-			pt.SyntaxErr = err
-			return pt, nil
-		}
-		return nil, err
-	}
-	prefix := ""
+	pt := &Part{What: what, Text: text, Pos: p.pos(off), Parsed: text}
 	if cond {
-		prefix = "SELECT "
+		pt.Parsed = condPrefix + text
 	}
-	src := prefix + applyEdits(text, edits)
-	tp := tidb.New()
-	tp.SetSQLMode(mysql.ModeANSIQuotes | mysql.ModePipesAsConcat | mysql.ModeNoBackslashEscapes)
-	stmt, err := tp.ParseOneStmt(src, "", "")
+	toks, err := sqlscan.Tokens(pt.Parsed, sqlscan.Pos{Line: 1, Col: 1})
 	if err != nil {
-		err = pt.syntaxError(err, src, len(prefix), edits)
-		if raw {
-			pt.SyntaxErr = err
-			return pt, nil
-		}
 		return nil, err
 	}
-	switch stmt.(type) {
-	case *ast.SelectStmt, *ast.SetOprStmt:
-	default:
-		return nil, sqlscan.Errorf(pt.Pos, "the %s must be a query (SELECT ...)", what)
+	pt.Toks = toks
+	stmts, err := duckast.Parse(pt.Parsed)
+	if err != nil {
+		var se *duckast.SyntaxError
+		if !errors.As(err, &se) {
+			return nil, err
+		}
+		at := pt.Pos
+		if se.Offset >= 0 {
+			at = pt.PosAt(se.Offset)
+		} else if strings.Contains(se.Msg, "end of input") {
+			at = pt.PosAt(len(pt.Parsed))
+		}
+		msg := se.Msg
+		if strings.HasPrefix(msg, "not a query") {
+			msg = "the " + what + " must be a query (SELECT ...)"
+		} else {
+			msg = "syntax error in the " + what + ": " + strings.TrimPrefix(msg, "syntax error ")
+		}
+		return nil, &sqlscan.Error{Pos: at, Msg: msg, Err: err}
 	}
-	pt.AST = stmt
+	if len(stmts) != 1 {
+		return nil, sqlscan.Errorf(pt.Pos, "the %s must be one query, found %d statements", what, len(stmts))
+	}
+	pt.AST = stmts[0]
+	if cond {
+		if err := pt.checkCondition(); err != nil {
+			return nil, err
+		}
+	}
 	return pt, nil
 }
 
-// dialectEdits finds DuckDB spellings that TiDB's grammar does not take.
-// Some are rewritten (with edits that keep error positions mappable);
-// the others are errors that say what to write instead.
-func (pt *Part) dialectEdits() ([]edit, error) {
-	var edits []edit
-	toks := pt.toks
-	at := func(i int) sqlscan.Pos { return pt.Pos.Advance(pt.Text[:toks[i].Off]) }
-	castDepth := []int{} // paren depth of each open CAST(
+// checkCondition requires an UNTIL condition to be one expression:
+// "SELECT 20 ITERATION" parses (ITERATION as an alias), and so does "x
+// FROM t", but neither is a condition. The error points at the first
+// token that is not part of the expression.
+func (pt *Part) checkCondition() error {
+	n := pt.AST.Node()
+	list := duckast.List(n, "select_list")
+	var alias string
+	if len(list) > 0 {
+		e, _ := list[0].(duckast.Node)
+		alias = duckast.Str(e, "alias")
+	}
+	from := duckast.Str(duckast.Obj(n, "from_table"), "type") != "EMPTY"
+	clean := duckast.Str(n, "type") == "SELECT_NODE" && len(list) == 1 && alias == "" && !from &&
+		n["where_clause"] == nil && len(duckast.List(n, "group_expressions")) == 0 && n["having"] == nil &&
+		n["qualify"] == nil && len(duckast.List(n, "modifiers")) == 0 && len(duckast.List(duckast.Obj(n, "cte_map"), "map")) == 0
+	if clean {
+		return nil
+	}
+	off := -1
 	depth := 0
-	for i, t := range toks {
-		next := func(k int) sqlscan.Token {
-			if i+k < len(toks) {
-				return toks[i+k]
-			}
-			return sqlscan.Token{}
-		}
-		switch {
-		case t.Kind == sqlscan.Punct && t.Text == "::":
-			return nil, sqlscan.Errorf(at(i), "'::' casts are DuckDB syntax, not supported inside WITH ITERATE parts: write CAST(expr AS type)")
-		case t.Text == "(":
-			if i > 0 && (toks[i-1].Is("CAST") || toks[i-1].Is("TRY_CAST")) {
-				castDepth = append(castDepth, depth)
-			}
+	for i, t := range pt.Toks {
+		switch t.Text {
+		case "(", "[", "{":
 			depth++
-		case t.Text == ")":
+		case ")", "]", "}":
 			depth--
-			if n := len(castDepth); n > 0 && castDepth[n-1] == depth {
-				castDepth = castDepth[:n-1]
-			}
-		case t.Is("IS") && next(1).Is("NOT") && next(2).Is("DISTINCT") && next(3).Is("FROM"):
-			// Same-length rewrite to MySQL's null-safe equal; the planner
-			// restores it as IS NOT DISTINCT FROM.
-			n := toks[i+3].Off + 4 - t.Off
-			edits = append(edits, edit{t.Off, n, "<=>" + strings.Repeat(" ", n-3)})
-		case t.Is("IS") && next(1).Is("DISTINCT") && next(2).Is("FROM"):
-			return nil, sqlscan.Errorf(at(i), "IS DISTINCT FROM is not supported inside WITH ITERATE parts: write NOT (a IS NOT DISTINCT FROM b)")
-		case t.Is("VALUES") && i > 0 && toks[i-1].Text == "(":
-			return nil, sqlscan.Errorf(at(i), "VALUES lists are not supported inside WITH ITERATE parts: write SELECT ... UNION ALL SELECT ..., or load them into a table first")
-		case t.Is("FILTER") && next(1).Text == "(" && next(2).Is("WHERE"):
-			return nil, sqlscan.Errorf(at(i), "aggregate FILTER (WHERE ...) is not supported inside WITH ITERATE parts: write agg(CASE WHEN cond THEN x END)")
-		case t.Kind == sqlscan.Word && windowWords[strings.ToLower(t.Text)] && next(1).Text != "(":
-			edits = append(edits, edit{t.Off, len(t.Text), `"` + t.Text + `"`})
-		case t.Kind == sqlscan.Word && len(castDepth) > 0 && castDepth[len(castDepth)-1] == depth-1 && i > 0 && toks[i-1].Is("AS"):
-			// CAST(x AS INTEGER): TiDB knows SIGNED/CHAR; the planner maps
-			// them back to DuckDB types.
-			if r, ok := castTypes[strings.ToUpper(t.Text)]; ok {
-				edits = append(edits, edit{t.Off, len(t.Text), r})
-			}
 		}
-	}
-	return edits, nil
-}
-
-// castTypes maps DuckDB type names TiDB's CAST does not know to ones it does.
-var castTypes = map[string]string{
-	"INTEGER": "SIGNED", "INT": "SIGNED", "INT4": "SIGNED", "BIGINT": "SIGNED",
-	"INT8": "SIGNED", "SMALLINT": "SIGNED", "TINYINT": "SIGNED", "HUGEINT": "SIGNED",
-	"UBIGINT": "UNSIGNED", "UINTEGER": "UNSIGNED",
-	"VARCHAR": "CHAR", "TEXT": "CHAR", "STRING": "CHAR",
-	"TIMESTAMP": "DATETIME", "FLOAT8": "DOUBLE", "FLOAT4": "FLOAT",
-}
-
-func applyEdits(s string, edits []edit) string {
-	var b strings.Builder
-	last := 0
-	for _, e := range edits {
-		b.WriteString(s[last:e.off])
-		b.WriteString(e.text)
-		last = e.off + e.n
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-// unedit maps an offset in the edited text back to the user's text.
-func unedit(off int, edits []edit) int {
-	shift := 0
-	for _, e := range edits {
-		if e.off+shift >= off {
+		if depth != 0 || i < 2 {
+			continue
+		}
+		if t.Text == "," || t.Is("AS") || t.Kind != sqlscan.Punct && t.Kind != sqlscan.Number && alias != "" && strings.EqualFold(strings.Trim(t.Text, `"`), alias) ||
+			t.Is("FROM") || t.Is("WHERE") || t.Is("GROUP") || t.Is("HAVING") || t.Is("QUALIFY") || t.Is("ORDER") || t.Is("LIMIT") || t.Is("OFFSET") {
+			off = t.Off
 			break
 		}
-		if off < e.off+shift+len(e.text) { // inside the edit: point at its start
-			return e.off
-		}
-		shift += len(e.text) - e.n
 	}
-	return off - shift
-}
-
-var tidbErr = regexp.MustCompile(`^line (\d+) column (\d+) near "((?s).*)"\s*$`)
-
-// syntaxError turns TiDB's "line L column C near ..." into an error at the
-// user's line:col. TiDB's column marks the end of the token it stopped
-// at, so the near text (the rest of the input from the bad token) is the
-// reliable anchor.
-func (pt *Part) syntaxError(err error, src string, prefix int, edits []edit) error {
-	msg := err.Error()
-	m := tidbErr.FindStringSubmatch(msg)
-	if m == nil {
-		return &sqlscan.Error{Pos: pt.Pos, Msg: "syntax error in the " + pt.What + ": " + msg, Err: err}
-	}
-	near := m[3]
-	line, _ := strconv.Atoi(m[1])
-	col, _ := strconv.Atoi(m[2])
-	reported := offsetOf(src, line, col)
-	off := len(src)
-	if near != "" {
-		best := -1
-		for i := 0; i+len(near) <= len(src); i++ {
-			if strings.HasPrefix(src[i:], near) && (best < 0 || abs(i-reported) < abs(best-reported)) {
-				best = i
-			}
-		}
-		if best >= 0 {
-			off = best
-		}
-	}
-	off -= prefix
 	if off < 0 {
-		off = 0
+		off = len(condPrefix)
 	}
-	off = unedit(off, edits)
-	if off > len(pt.Text) {
-		off = len(pt.Text)
-	}
-	word := near
-	if i := strings.IndexAny(word, " \t\n"); i >= 0 {
-		word = word[:i]
-	}
-	what := "near " + strconv.Quote(word)
-	if near == "" {
-		what = "at the end"
-	}
-	return &sqlscan.Error{Pos: pt.Pos.Advance(pt.Text[:off]), Msg: "syntax error in the " + pt.What + " " + what, Err: err}
+	return sqlscan.Errorf(pt.PosAt(off), "syntax error in the UNTIL condition at %s: a stop test is FIXPOINT, n ITERATIONS or one boolean expression", tokAt(pt.Parsed, off))
 }
 
-func offsetOf(s string, line, col int) int {
-	l, c := 1, 1
-	for i, r := range s {
-		if l == line && c >= col {
-			return i
-		}
-		if r == '\n' {
-			l++
-			c = 1
-		} else {
-			c++
-		}
+func tokAt(s string, off int) string {
+	if off >= len(s) {
+		return "the end"
 	}
-	return len(s)
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
+	w := s[off:]
+	if i := strings.IndexAny(w, " \t\r\n"); i >= 0 {
+		w = w[:i]
 	}
-	return x
+	return `"` + w + `"`
 }

@@ -1,15 +1,18 @@
 // Package planner turns a parsed WITH ITERATE into an iteration plan: the
-// DuckDB SQL of the initial query, the step, each stop test and the final
-// query, with the iterated table's references replaced by placeholders
-// that exec binds to the temp tables of each iteration.
+// SQL of the initial query, the step, each stop test and the final query,
+// each the user's own text with only the iterated table's references
+// (name, delta.name, previous.name, found on DuckDB's AST with its CTE
+// scoping) replaced by placeholders that exec binds to the tables of each
+// iteration. Nothing is printed through another grammar, so every part
+// means what DuckDB makes of it.
 package planner
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-
+	"github.com/itersql/itersql/internal/duckast"
 	"github.com/itersql/itersql/internal/sqlscan"
 	"github.com/itersql/itersql/parser"
 )
@@ -21,16 +24,6 @@ const (
 	PreviousRef = `"__itersql_previous__"`
 	DeltaRef    = `"__itersql_delta__"`
 )
-
-// Query is one compiled part.
-type Query struct {
-	SQL  string      // DuckDB SQL with placeholders
-	Pos  sqlscan.Pos // where the part starts in the user's text
-	What string
-	// SyntaxErr is TiDB's error for a final query sent to DuckDB as
-	// written; exec reports it if DuckDB cannot parse the query either.
-	SyntaxErr error
-}
 
 // Stop is a compiled UNTIL test.
 type Stop struct {
@@ -48,22 +41,32 @@ type Plan struct {
 	Initial Query
 	Step    Query
 	Stops   []Stop
-	Final   Query
+	// Final is the final query inside the statement that holds it
+	// (CREATE TABLE AS, INSERT, COPY, a subquery in FROM; or nothing).
+	Final Query
+	// Command is the first word of the statement around the query, upper
+	// case ("" for a bare WITH ITERATE): CREATE, INSERT, COPY, SELECT ...
+	Command string
 	// UsesPrevious: some stop test reads previous.name, so the previous
 	// state must survive until the test has run.
 	UsesPrevious bool
-	// MaxIterations is the smallest n of the n ITERATIONS stops, or -1.
-	MaxIterations int
+	// StopAfter is the smallest n of the n ITERATIONS stops, or -1.
+	StopAfter int
 	// StepKeyUnique: the keyed step cannot yield two rows with one key
 	// (it groups by key columns), so exec need not check.
 	StepKeyUnique bool
+	inputs        []string
 	Source        *parser.Iterate
 }
+
+// Inputs are the tables (or views, or files) that the initial query, the
+// step and the UNTIL conditions read, quoted, sorted, without duplicates.
+func (p *Plan) Inputs() []string { return p.inputs }
 
 // Keyed reports whether the state is upserted by KEY.
 func (p *Plan) Keyed() bool { return len(p.Key) > 0 }
 
-// Bind replaces the placeholders in q with table names.
+// Bind replaces the placeholders in q with table names (or subqueries).
 func Bind(q, state, previous, delta string) string {
 	r := strings.NewReplacer(StateRef, state, PreviousRef, previous, DeltaRef, delta)
 	return r.Replace(q)
@@ -71,42 +74,6 @@ func Bind(q, state, previous, delta string) string {
 
 // Quote quotes a name for DuckDB.
 func Quote(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
-
-// Build compiles it.
-func Build(it *parser.Iterate) (*Plan, error) {
-	p := &Plan{Name: it.Name, Columns: it.Columns, Key: it.Key, Source: it, MaxIterations: -1}
-	var err error
-	if p.Initial, err = compile(it, it.Initial, scopeInitial); err != nil {
-		return nil, err
-	}
-	if p.Step, err = compile(it, it.Step, scopeStep); err != nil {
-		return nil, err
-	}
-	for _, s := range it.Stops {
-		cs := Stop{Kind: s.Kind, N: s.N, Pos: s.Pos}
-		switch s.Kind {
-		case parser.Condition:
-			q, err := compile(it, s.Cond, scopeUntil)
-			if err != nil {
-				return nil, err
-			}
-			cs.Cond = &q
-			if strings.Contains(q.SQL, PreviousRef) {
-				p.UsesPrevious = true
-			}
-		case parser.Iterations:
-			if p.MaxIterations < 0 || s.N < p.MaxIterations {
-				p.MaxIterations = s.N
-			}
-		}
-		p.Stops = append(p.Stops, cs)
-	}
-	if p.Final, err = compile(it, it.Final, scopeFinal); err != nil {
-		return nil, err
-	}
-	p.StepKeyUnique = p.Keyed() && stepKeyUnique(p)
-	return p, nil
-}
 
 type scope int
 
@@ -117,118 +84,173 @@ const (
 	scopeFinal
 )
 
-// compile rewrites the references to the iterated table in part and
-// prints it as DuckDB SQL.
-func compile(it *parser.Iterate, part *parser.Part, sc scope) (Query, error) {
-	if part.AST == nil {
-		return Query{SQL: rawFinal(it.Name, part.Text), Pos: part.Pos, What: part.What, SyntaxErr: part.SyntaxErr}, nil
+// Build compiles it. Every reference to the iterated table is checked
+// here, before anything runs.
+func Build(it *parser.Iterate) (*Plan, error) {
+	p := &Plan{Name: it.Name, Columns: it.Columns, Key: it.Key, Source: it, StopAfter: -1, Command: it.Outer.Command}
+	b := &builder{it: it}
+	var err error
+	if p.Initial, err = b.compile(it.Initial, scopeInitial); err != nil {
+		return nil, err
 	}
-	rw := &rewriter{it: it, part: part, scope: sc}
-	part.AST.Accept(rw)
-	if rw.err != nil {
-		return Query{}, rw.err
+	if p.Step, err = b.compile(it.Step, scopeStep); err != nil {
+		return nil, err
 	}
-	sql, err := restore(part.AST)
-	if err != nil {
-		return Query{}, &sqlscan.Error{Pos: part.Pos, Msg: err.Error(), Err: err}
-	}
-	return Query{SQL: sql, Pos: part.Pos, What: part.What}, nil
-}
-
-// rawFinal makes a final query in DuckDB's dialect (one TiDB's parser does
-// not read) see name as the final state, through a CTE of that name.
-func rawFinal(name, text string) string {
-	cte := Quote(name) + " AS (SELECT * FROM " + StateRef + ")"
-	fields := strings.Fields(text)
-	if len(fields) > 1 && strings.EqualFold(fields[0], "WITH") {
-		rest := strings.TrimSpace(text)[len(fields[0]):]
-		if strings.EqualFold(fields[1], "RECURSIVE") {
-			rest = strings.TrimSpace(rest)[len(fields[1]):]
-			return "WITH RECURSIVE " + cte + "," + rest
+	for _, s := range it.Stops {
+		cs := Stop{Kind: s.Kind, N: s.N, Pos: s.Pos}
+		switch s.Kind {
+		case parser.Condition:
+			q, err := b.compile(s.Cond, scopeUntil)
+			if err != nil {
+				return nil, err
+			}
+			cs.Cond = &q
+			p.UsesPrevious = p.UsesPrevious || q.reads(PreviousRef)
+		case parser.Iterations:
+			if p.StopAfter < 0 || s.N < p.StopAfter {
+				p.StopAfter = s.N
+			}
 		}
-		return "WITH " + cte + "," + rest
+		p.Stops = append(p.Stops, cs)
 	}
-	return "WITH " + cte + " " + text
+	if p.Final, err = b.compile(it.Final, scopeFinal); err != nil {
+		return nil, err
+	}
+	p.Final = p.Final.wrap(it.Outer)
+	p.inputs = b.inputs()
+	p.StepKeyUnique = p.Keyed() && stepKeyUnique(p.Step.part.AST.Node(), p.Columns, p.Key)
+	return p, nil
 }
 
-// rewriter swaps the iterated table's references for placeholders and
-// checks that previous.x and delta.x are used where they exist.
-type rewriter struct {
-	it    *parser.Iterate
-	part  *parser.Part
-	scope scope
-	err   error
+// builder compiles the parts of one statement and collects their inputs.
+type builder struct {
+	it     *parser.Iterate
+	tables []duckast.TableRef // ordinary tables read by the initial query, step and conditions
 }
 
-func (r *rewriter) Enter(n ast.Node) (ast.Node, bool) {
-	if r.err != nil {
-		return n, true
+// compile finds the iterated table's references in part and replaces
+// them in the user's text by placeholders.
+func (b *builder) compile(part *parser.Part, sc scope) (Query, error) {
+	q := Query{What: part.What, Pos: part.Pos, part: part}
+	refs := duckast.Tables(part.AST.JSON)
+	sort.Slice(refs, func(i, j int) bool { return refs[i].Offset < refs[j].Offset })
+	last := 0
+	for _, ref := range refs {
+		placeholder, err := b.resolve(part, ref, sc)
+		if err != nil {
+			return Query{}, err
+		}
+		if placeholder == "" {
+			if !ref.CTE && sc != scopeFinal {
+				b.tables = append(b.tables, ref)
+			}
+			continue
+		}
+		end := nameEnd(part, ref.Offset)
+		if ref.Offset < 0 || end < 0 {
+			return Query{}, sqlscan.Errorf(part.Pos, "cannot find the reference to %s in the %s", ref.Name, part.What)
+		}
+		q.segs = append(q.segs, segment{text: part.Parsed[last:ref.Offset], orig: last})
+		alias := ""
+		if ref.Alias == "" {
+			// Columns stay qualified by the name as written (cc.id).
+			alias = " AS " + Quote(ref.Name)
+		}
+		q.segs = append(q.segs, segment{ref: placeholder, text: alias, orig: ref.Offset})
+		last = end
 	}
-	ts, ok := n.(*ast.TableSource)
-	if !ok {
-		return n, false
-	}
-	tn, ok := ts.Source.(*ast.TableName)
-	if !ok {
-		return n, false
-	}
-	ref, err := r.resolve(tn)
-	if err != nil {
-		r.err = err
-		return n, true
-	}
-	if ref == "" {
-		return n, false
-	}
-	if ts.AsName.L == "" {
-		// Keep the name the user qualifies columns with (cc.id).
-		ts.AsName = tn.Name
-	}
-	tn.Schema = ast.NewCIStr("")
-	tn.Name = ast.NewCIStr(ref[1 : len(ref)-1])
-	return n, true
+	q.segs = append(q.segs, segment{text: part.Parsed[last:], orig: last})
+	q.SQL = q.Bind(StateRef, PreviousRef, DeltaRef)
+	return q, nil
 }
 
-func (r *rewriter) Leave(n ast.Node) (ast.Node, bool) { return n, r.err == nil }
+// nameEnd returns the offset just after the (qualified) name that starts
+// at off in part.Parsed, or -1 if no name starts there.
+func nameEnd(part *parser.Part, off int) int {
+	toks := part.Toks
+	i := sort.Search(len(toks), func(i int) bool { return toks[i].Off >= off })
+	if i == len(toks) || toks[i].Off != off {
+		return -1
+	}
+	isName := func(t sqlscan.Token) bool {
+		return t.Kind == sqlscan.Word || t.Kind == sqlscan.Quoted || t.Kind == sqlscan.String
+	}
+	if !isName(toks[i]) {
+		return -1
+	}
+	for i+2 < len(toks) && toks[i+1].Text == "." && isName(toks[i+2]) {
+		i += 2
+	}
+	return toks[i].Off + len(toks[i].Text)
+}
 
-// resolve says which placeholder tn stands for ("" for an ordinary table).
-func (r *rewriter) resolve(tn *ast.TableName) (string, error) {
-	name, schema := tn.Name.L, tn.Schema.L
-	it := r.it
+// resolve says which placeholder ref stands for ("" for anything else).
+func (b *builder) resolve(part *parser.Part, ref duckast.TableRef, sc scope) (string, error) {
+	it := b.it
+	if ref.CTE || ref.Catalog != "" {
+		return "", nil
+	}
+	pos := part.PosAt(ref.Offset)
+	schema := strings.ToLower(ref.Schema)
 	switch schema {
 	case "":
-		if name == it.Name && r.scope != scopeInitial {
-			return StateRef, nil
+		if !strings.EqualFold(ref.Name, it.Name) {
+			return "", nil
 		}
-		if name == it.Name {
-			return "", sqlscan.Errorf(r.part.Locate(name), "the initial query of %s cannot read %s itself: it computes the state before iteration 1", it.Name, it.Name)
+		if sc == scopeInitial {
+			return "", sqlscan.Errorf(pos, "the initial query of %s cannot read %s itself: it computes the state before iteration 1", it.Name, it.Name)
 		}
-		return "", nil
+		return StateRef, nil
 	case "delta", "previous":
 	default:
 		return "", nil
 	}
-	pos := r.part.Locate(schema, ".", name)
-	if name != it.Name {
-		return "", sqlscan.Errorf(pos, "%s.%s: %s is not the iterated table; did you mean %s.%s?", schema, name, name, schema, it.Name)
+	if !strings.EqualFold(ref.Name, it.Name) {
+		return "", sqlscan.Errorf(pos, "%s.%s: %s is not the iterated table; did you mean %s.%s?", schema, ref.Name, ref.Name, schema, it.Name)
 	}
 	if schema == "previous" {
-		if r.scope != scopeUntil {
-			return "", sqlscan.Errorf(pos, "previous.%s exists only in UNTIL conditions (the state before the last step); the %s sees %s", name, r.part.What, name)
+		if sc != scopeUntil {
+			return "", sqlscan.Errorf(pos, "previous.%s exists only in UNTIL conditions (the state before the last step); the %s sees %s", it.Name, part.What, it.Name)
 		}
 		return PreviousRef, nil
 	}
 	if len(it.Key) == 0 {
-		return "", sqlscan.Errorf(pos, "delta.%s exists only for a keyed state: declare WITH ITERATE %s ... KEY (col) to read the rows changed by the last step", name, name)
+		return "", sqlscan.Errorf(pos, "delta.%s exists only for a keyed state: declare WITH ITERATE %s ... KEY (col) to read the rows changed by the last step", it.Name, it.Name)
 	}
-	if r.scope != scopeStep && r.scope != scopeUntil {
-		return "", sqlscan.Errorf(pos, "delta.%s exists only in the step and UNTIL conditions, not in the %s", name, r.part.What)
+	if sc != scopeStep && sc != scopeUntil {
+		return "", sqlscan.Errorf(pos, "delta.%s exists only in the step and UNTIL conditions, not in the %s", it.Name, part.What)
 	}
 	return DeltaRef, nil
 }
 
-// Explain prints the plan: the DuckDB SQL of each part, the stop tests and
-// the settings that shape the run.
+// inputs lists the tables (or views, or files) that the initial query,
+// the step and the UNTIL conditions read: the data a checkpoint of the
+// state depends on (exec fingerprints them to refuse a resume over
+// changed data). The final query is left out: the state does not depend
+// on it. Names are quoted for DuckDB, sorted, without duplicates
+// (compared case-insensitively, as DuckDB does).
+func (b *builder) inputs() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range b.tables {
+		var parts []string
+		for _, n := range []string{t.Catalog, t.Schema, t.Name} {
+			if n != "" {
+				parts = append(parts, Quote(n))
+			}
+		}
+		name := strings.Join(parts, ".")
+		if !seen[strings.ToLower(name)] {
+			seen[strings.ToLower(name)] = true
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Explain prints the plan: the SQL of each part, the stop tests and the
+// settings that shape the run.
 func (p *Plan) Explain(settings []string) string {
 	var b strings.Builder
 	mode := "plain: each step replaces the state"
@@ -241,7 +263,7 @@ func (p *Plan) Explain(settings []string) string {
 	}
 	fmt.Fprintf(&b, "WITH ITERATE %s\n  state:   %s\n  columns: %s\n", p.Name, mode, cols)
 	part := func(label string, q Query) {
-		fmt.Fprintf(&b, "%s (%s):\n  %s\n", label, q.Pos, q.SQL)
+		fmt.Fprintf(&b, "%s (%s):\n  %s\n", label, q.Pos, strings.ReplaceAll(q.SQL, "\n", "\n  "))
 	}
 	part("initial", p.Initial)
 	part("step", p.Step)
@@ -252,7 +274,7 @@ func (p *Plan) Explain(settings []string) string {
 			if p.Keyed() {
 				b.WriteString("  FIXPOINT: the step changed no row (delta is empty)\n")
 			} else {
-				b.WriteString("  FIXPOINT: the new state equals the previous one (row counts, then EXCEPT ALL)\n")
+				b.WriteString("  FIXPOINT: the new state equals the previous one (row count and a sum of row hashes; EXCEPT ALL confirms a match)\n")
 			}
 		case parser.Iterations:
 			fmt.Fprintf(&b, "  %d ITERATIONS\n", s.N)

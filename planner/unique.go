@@ -1,10 +1,11 @@
 package planner
 
 import (
+	"encoding/json"
+	"strconv"
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-	"github.com/pingcap/tidb/pkg/parser/format"
+	"github.com/itersql/itersql/internal/duckast"
 )
 
 // stepKeyUnique reports whether a keyed step yields at most one row per key
@@ -13,29 +14,30 @@ import (
 // and rows that differ in every grouped value differ in the key. The
 // executor skips its duplicate-key check for such steps, and the step's
 // output needs no table of its own before the delta is computed.
-func stepKeyUnique(p *Plan) bool {
-	sel, ok := p.Source.Step.AST.(*ast.SelectStmt)
-	if !ok || sel.GroupBy == nil || sel.GroupBy.Rollup || len(sel.GroupBy.Items) == 0 ||
-		sel.Fields == nil || len(p.Columns) == 0 || len(sel.Fields.Fields) != len(p.Columns) {
+func stepKeyUnique(sel duckast.Node, columns, key []string) bool {
+	groups := duckast.List(sel, "group_expressions")
+	fields := duckast.List(sel, "select_list")
+	if duckast.Str(sel, "type") != "SELECT_NODE" || duckast.Str(sel, "aggregate_handling") != "STANDARD_HANDLING" ||
+		len(groups) == 0 || len(duckast.List(sel, "group_sets")) != 1 ||
+		len(columns) == 0 || len(fields) != len(columns) {
 		return false
 	}
-	keyFields := map[int]bool{}
-	for i, c := range p.Columns {
-		for _, k := range p.Key {
-			if c == k {
-				keyFields[i] = true
+	keyField := map[int]bool{}
+	for i, c := range columns {
+		for _, k := range key {
+			if strings.EqualFold(c, k) {
+				keyField[i] = true
 			}
 		}
 	}
-	fields := sel.Fields.Fields
 	for _, f := range fields {
-		if f.WildCard != nil {
+		if duckast.Str(f.(duckast.Node), "class") == "STAR" {
 			return false
 		}
 	}
-	for _, item := range sel.GroupBy.Items {
-		i := groupedField(fields, item.Expr)
-		if i < 0 || !keyFields[i] {
+	for _, g := range groups {
+		i := groupedField(fields, g.(duckast.Node))
+		if i < 0 || !keyField[i] {
 			return false
 		}
 	}
@@ -44,36 +46,42 @@ func stepKeyUnique(p *Plan) bool {
 
 // groupedField returns the index of the returned field a GROUP BY item
 // names (by position, by alias, or by the same expression), or -1.
-func groupedField(fields []*ast.SelectField, e ast.ExprNode) int {
-	if pos, ok := e.(*ast.PositionExpr); ok && pos.P == nil {
-		if pos.N >= 1 && pos.N <= len(fields) {
-			return pos.N - 1
+func groupedField(fields []any, g duckast.Node) int {
+	if duckast.Str(g, "class") == "CONSTANT" {
+		v := duckast.Obj(g, "value")
+		n, err := strconv.Atoi(string(jsonNumber(v["value"])))
+		if err == nil && n >= 1 && n <= len(fields) {
+			return n - 1
 		}
 		return -1
 	}
-	text, ok := exprText(e)
-	if !ok {
-		return -1
-	}
-	if col, isCol := e.(*ast.ColumnNameExpr); isCol && col.Name.Table.L == "" {
+	if names := duckast.List(g, "column_names"); duckast.Str(g, "class") == "COLUMN_REF" && len(names) == 1 {
 		for i, f := range fields {
-			if f.AsName.L != "" && f.AsName.L == col.Name.Name.L {
+			if a := duckast.Str(f.(duckast.Node), "alias"); a != "" && strings.EqualFold(a, names[0].(string)) {
 				return i
 			}
 		}
 	}
+	want := exprKey(g)
 	for i, f := range fields {
-		if t, ok := exprText(f.Expr); ok && t == text {
+		if exprKey(f.(duckast.Node)) == want {
 			return i
 		}
 	}
 	return -1
 }
 
-func exprText(e ast.ExprNode) (string, bool) {
-	var b strings.Builder
-	if err := e.Restore(format.NewRestoreCtx(restoreFlags, &b)); err != nil {
-		return "", false
-	}
-	return b.String(), true
+func jsonNumber(v any) json.Number { n, _ := v.(json.Number); return n }
+
+// exprKey is an expression's AST without where it stands or its alias:
+// equal keys are the same expression.
+func exprKey(e duckast.Node) string {
+	c := duckast.Clone(e)
+	duckast.Walk(c, func(n duckast.Node) bool {
+		delete(n, "query_location")
+		return true
+	})
+	delete(c.(duckast.Node), "alias")
+	b, _ := json.Marshal(c)
+	return string(b)
 }

@@ -8,6 +8,16 @@ WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT j + 1 FROM t UNTIL 3 ITERATIONS) S
 WITH ITERATE t(i) AS (SELECT missing FROM nodes ITERATE SELECT i + 1 FROM t UNTIL 3 ITERATIONS) SELECT i FROM t;
 WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 3 ITERATIONS) SELECT nope FROM t;
 
+-- Every part is bound before iteration 1: a typo in the final query or a
+-- condition of a loop of a million iterations costs none of them, and the
+-- error points at the bad token.
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 1000000 ITERATIONS)
+SELECT i,
+       i + nope AS bad
+FROM t;
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL (SELECT max(i) FROM t) > 1000000 OR (SELECT max(j) FROM previous.t) > 3) SELECT i FROM t;
+WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 1000000 ITERATIONS) SELECT i FROM t JOIN nodez USING (i);
+
 -- A step with the wrong number of columns; an initial query likewise.
 WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1, 2 FROM t UNTIL 3 ITERATIONS) SELECT i FROM t;
 WITH ITERATE t(i, j) AS (SELECT 0 ITERATE SELECT i + 1, 2 FROM t UNTIL 3 ITERATIONS) SELECT i FROM t;

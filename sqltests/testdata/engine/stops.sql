@@ -45,6 +45,6 @@ SELECT k, v FROM t ORDER BY k;
 -- Column names from the initial query; the types from it too.
 WITH ITERATE t AS (SELECT 1 AS n, 'x' AS s ITERATE SELECT n + 1, s || 'x' FROM t UNTIL 2 ITERATIONS) SELECT n, s, typeof(n) AS tn FROM t;
 
--- String literals, DuckDB's spellings the parser maps, LIMIT ... OFFSET.
+-- String literals, DuckDB's spellings, LIMIT ... OFFSET.
 WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 3 ITERATIONS)
-SELECT i, 'it''s' || ' ok' AS s, CAST(i AS INTEGER) AS c, 7 DIV 2 AS d, i IS NOT DISTINCT FROM 3 AS same FROM t LIMIT 1 OFFSET 0;
+SELECT i, 'it''s' || ' ok' AS s, CAST(i AS INTEGER) AS c, 7 // 2 AS d, i IS NOT DISTINCT FROM 3 AS same FROM t LIMIT 1 OFFSET 0;
