@@ -154,10 +154,14 @@ func (p *hparser) tokText(i int) string {
 }
 
 // findIterate returns the index of the WITH of the first WITH ITERATE at
-// or after token i, or -1.
+// or after token i, or -1. "WITH iterate AS (...)" and "WITH iterate(x)
+// AS" are DuckDB CTEs named iterate, not WITH ITERATE.
 func (p *hparser) findIterate(i int) int {
 	for ; i+1 < len(p.toks); i++ {
 		if p.toks[i].Is("WITH") && p.toks[i+1].Is("ITERATE") {
+			if i+2 < len(p.toks) && (p.toks[i+2].Is("AS") || p.toks[i+2].Text == "(") {
+				continue
+			}
 			return i
 		}
 	}

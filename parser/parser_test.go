@@ -51,8 +51,12 @@ func TestParseOther(t *testing.T) {
 		"SET max_iterations = 5": "*parser.Set",
 		"SET threads TO 2":       "*parser.Set",
 		"EXPLAIN SELECT 1":       "*parser.Passthrough",
-		"with recursive t(n) as (select 1) select * from t":                                                      "*parser.Passthrough",
-		"EXPLAIN ANALYZE WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT i FROM t": "*parser.Explain",
+		"WITH iterate AS (SELECT 1) SELECT * FROM iterate":                                                             "*parser.Passthrough",
+		"WITH iterate(x) AS (SELECT 1) SELECT * FROM iterate":                                                          "*parser.Passthrough",
+		"CREATE TABLE t AS WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT i FROM t":     "*parser.Iterate",
+		"EXPLAIN INSERT INTO t WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT i FROM t": "*parser.Explain",
+		"with recursive t(n) as (select 1) select * from t":                                                            "*parser.Passthrough",
+		"EXPLAIN ANALYZE WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT i FROM t":       "*parser.Explain",
 	} {
 		st, err := Parse(src, start)
 		if err != nil {
@@ -112,6 +116,26 @@ func TestErrorPositions(t *testing.T) {
 		}
 		if e.Pos.String() != tc.pos || !strings.Contains(e.Msg, tc.msg) {
 			t.Errorf("%s:\n got %v: %s\nwant %s: ...%s...", tc.src, e.Pos, e.Msg, tc.pos, tc.msg)
+		}
+	}
+}
+
+// TestOuter checks the statement read around a WITH ITERATE: the final
+// query ends at the first ')' it did not open.
+func TestOuter(t *testing.T) {
+	for src, want := range map[string][3]string{
+		"COPY (WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT (i) FROM t) TO 'x.csv'":   {"COPY (", "SELECT (i) FROM t", ") TO 'x.csv'"},
+		"SELECT * FROM (WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT i FROM t) x":     {"SELECT * FROM (", "SELECT i FROM t", ") x"},
+		"INSERT INTO u BY NAME WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT i FROM t": {"INSERT INTO u BY NAME ", "SELECT i FROM t", ""},
+		"WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT i FROM t":                       {"", "SELECT i FROM t", ""},
+	} {
+		st, err := Parse(src, start)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		it := st.(*Iterate)
+		if got := [3]string{it.Outer.Before, it.Final.Text, it.Outer.After}; got != want {
+			t.Errorf("%s:\n got %q\nwant %q", src, got, want)
 		}
 	}
 }
