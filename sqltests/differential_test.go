@@ -150,8 +150,7 @@ func TestDifferential(t *testing.T) {
 			direct := d.direct(e.SQL)
 			if direct.err == nil {
 				directOK++
-			}
-			if direct.err != nil {
+			} else {
 				directFails = append(directFails, fmt.Sprintf("line %d (%s): %s", e.Line, e.Comment, firstLine(direct.err)))
 			}
 			if d.untilApplies(direct) {
