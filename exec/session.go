@@ -32,6 +32,7 @@ type IterStat struct {
 // instead of a table (EXPLAIN).
 type Result struct {
 	Columns []string
+	Types   []string // DuckDB's type of each column (DatabaseTypeName), set by ReadRows
 	Rows    [][]any
 	Text    string
 	Stats   []IterStat
@@ -116,7 +117,14 @@ func ReadRows(rows *sql.Rows) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Columns: cols}
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Columns: cols, Types: make([]string, len(cts))}
+	for i, ct := range cts {
+		res.Types[i] = ct.DatabaseTypeName()
+	}
 	for rows.Next() {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))

@@ -40,7 +40,10 @@ func TestSkewDifferential(t *testing.T) {
 	}
 	split := 0
 	for _, script := range scripts {
-		if strings.HasPrefix(filepath.Base(script), "_") || strings.Contains(script, string(filepath.Separator)+"ldbc"+string(filepath.Separator)) {
+		// ldbc has its own checker; differential/corpus.sql is not a script
+		// but the queries of TestDifferential, which needs its fixtures.
+		if strings.HasPrefix(filepath.Base(script), "_") || strings.Contains(script, string(filepath.Separator)+"ldbc"+string(filepath.Separator)) ||
+			strings.Contains(script, string(filepath.Separator)+"differential"+string(filepath.Separator)) {
 			continue
 		}
 		t.Run(strings.TrimSuffix(script, ".sql"), func(t *testing.T) {
@@ -150,21 +153,25 @@ func rowsOf(r *exec.Result) string {
 	for i, row := range r.Rows {
 		cells := make([]string, len(row))
 		for j, v := range row {
-			switch f := v.(type) {
-			case float64:
-				if math.IsInf(f, 0) || math.IsNaN(f) {
-					cells[j] = fmt.Sprint(f)
-				} else {
-					cells[j] = fmt.Sprintf("%.9g", f)
-				}
-			case float32:
-				cells[j] = fmt.Sprintf("%.6g", f)
-			default:
-				cells[j] = fmt.Sprint(v)
-			}
+			cells[j] = cellText(v)
 		}
 		rows[i] = strings.Join(cells, "|")
 	}
 	sort.Strings(rows)
 	return strings.Join(r.Columns, "|") + "\n" + strings.Join(rows, "\n")
+}
+
+// cellText renders one value, floats to 9 significant digits (a split adds
+// floating-point sums in another order).
+func cellText(v any) string {
+	switch f := v.(type) {
+	case float64:
+		if math.IsInf(f, 0) || math.IsNaN(f) {
+			return fmt.Sprint(f)
+		}
+		return fmt.Sprintf("%.9g", f)
+	case float32:
+		return fmt.Sprintf("%.6g", f)
+	}
+	return fmt.Sprint(v)
 }
