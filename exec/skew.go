@@ -142,10 +142,7 @@ type derivedTable struct {
 
 // skewPart is a part whose joins were planned against their inputs.
 type skewPart struct {
-	sp *planner.SkewPart // nil or without joins: nothing to split
-	// desc holds each input's column types (lower-case name -> type) by
-	// unbound source: the key types, and whether the tasks can read it.
-	desc map[string]map[string]string
+	sp *skew.Prepared // nil or without joins: nothing to split
 	// declined says why the part is not split at all (validation).
 	declined string
 	// repeated: the part runs at every iteration (a WITH ITERATE step),
@@ -277,28 +274,38 @@ func (k *skewer) describe(query string, pool bool) ([]string, map[string]string,
 	return names, byName, types, nil
 }
 
-// plan plans a part's splits. build calls the planner (it must parse the
-// part afresh on each call); bind binds placeholders for this execution;
-// orig is the bound unsplit query, whose columns the split query must
-// reproduce. A split that pushes the aggregation into the tasks is tried
-// first, then one that does not.
-func (k *skewer) plan(build func(planner.ColumnsFunc, planner.SkewOptions) (*planner.SkewPart, error), bind func(string) string, orig string) (*skewPart, error) {
+// plan plans the splits of query (a part's SQL with its placeholders);
+// bind binds placeholders for this execution; orig is the bound unsplit
+// query, whose columns the split query must reproduce. A split that
+// pushes the aggregation into the tasks is tried first, then one that
+// does not.
+func (k *skewer) plan(query string, bind func(string) string, orig string) (*skewPart, error) {
 	names, _, types, err := k.describe(orig, false)
 	if err != nil {
 		// The unsplit query fails on its own: let it run and say why.
 		return &skewPart{declined: "the query does not compile: " + err.Error()}, nil
 	}
-	for _, push := range []bool{true, false} {
-		p := &skewPart{desc: map[string]map[string]string{}}
-		cols := func(source string) ([]string, error) {
-			ns, byName, _, err := k.describe("SELECT * FROM "+bind(source)+" AS __itersql_d", true)
-			if err != nil {
-				return nil, err
-			}
-			p.desc[source] = byName
-			return ns, nil
+	// Each input is described once, on a task connection: what a task
+	// cannot see fails here.
+	described := map[string][]skew.Column{}
+	describe := func(source string) ([]skew.Column, error) {
+		if cols, ok := described[source]; ok {
+			return cols, nil
 		}
-		if p.sp, err = build(cols, planner.SkewOptions{Names: names, PushAggregates: push}); err != nil {
+		ns, _, ts, err := k.describe("SELECT * FROM "+bind(source)+" AS __itersql_d", true)
+		if err != nil {
+			return nil, err
+		}
+		cols := make([]skew.Column, len(ns))
+		for i := range ns {
+			cols[i] = skew.Column{Name: ns[i], Type: ts[i]}
+		}
+		described[source] = cols
+		return cols, nil
+	}
+	for _, push := range []bool{true, false} {
+		p := &skewPart{}
+		if p.sp, err = skew.Prepare(query, describe, skew.Options{Names: names, PushAggregates: push}); err != nil {
 			return nil, err
 		}
 		if !p.active() {
@@ -326,17 +333,23 @@ func pushed(p *skewPart) bool {
 	return false
 }
 
-// validate fills the key types and checks the split part: with empty
-// result tables, it must have the unsplit query's column names and types,
+// validate checks the split part: its keys must compare as plain binary
+// values (a collation would make equal keys hash apart), and with empty
+// result tables it must have the unsplit query's column names and types,
 // and the tasks' connections must see the tables. It returns why not, or
 // "".
 func (k *skewer) validate(p *skewPart, bind func(string) string, names, types []string) string {
 	for _, j := range p.sp.Joins {
-		for i := range j.Sides {
-			j.Sides[i].KeyType = p.desc[j.Sides[i].Source][strings.ToLower(j.Sides[i].Key)]
+		q := j.CollationSQL()
+		if q == "" {
+			continue
 		}
-		if _, err := skew.HashCast(j.Sides[0].KeyType, j.Sides[1].KeyType); err != nil {
-			return err.Error()
+		var collated bool
+		if err := k.s.conn.QueryRowContext(k.ctx, bind(q)).Scan(&collated); err != nil {
+			return "cannot read the collation of the key " + j.KeyText() + ": " + duckMessage(err)
+		}
+		if collated {
+			return "the key " + j.KeyText() + " compares under a collation that is not binary (COLLATE, default_collation): equal keys could hash to different tasks"
 		}
 	}
 	var tables []string
@@ -355,7 +368,7 @@ func (k *skewer) validate(p *skewPart, bind func(string) string, names, types []
 			return "the task connections cannot see the result table (inside a transaction?): " + err.Error()
 		}
 	}
-	gotNames, _, gotTypes, err := k.describe(planner.BindSkew(bind(p.sp.SQL), tables), false)
+	gotNames, _, gotTypes, err := k.describe(skew.BindResults(bind(p.sp.SQL), tables), false)
 	if err != nil {
 		return "the rewritten query does not compile: " + err.Error()
 	}
@@ -527,7 +540,7 @@ func (k *skewer) execute(p *skewPart, bind func(string) string) (query, note str
 		}
 		notes = append(notes, note)
 	}
-	return planner.BindSkew(bind(p.sp.SQL), results), strings.Join(notes, "; "), nil
+	return skew.BindResults(bind(p.sp.SQL), results), strings.Join(notes, "; "), nil
 }
 
 // prepartition reports whether side i of sp is written once with its
@@ -600,7 +613,7 @@ func (k *skewer) explain(label string, p *skewPart, bind func(string) string) (s
 			return "", nil
 		}
 		for n, sp := range splits {
-			sp.Result = planner.SkewRef(n + 1)
+			sp.Result = skew.ResultRef(n + 1)
 			for i := range 2 {
 				sp.HeavyTables[i] = planner.Quote("heavy_" + sp.Join.Sides[i].Alias)
 				if prepartition(sp, i, p.repeated) {
@@ -638,7 +651,7 @@ type skewRun struct {
 // step or final query joins, the run's tables go to the shared catalog so
 // the tasks' connections can read the states.
 func (r *run) skewInit() {
-	if r.s.Settings.SkewJoin == "off" || !planner.HasJoin(r.p) {
+	if r.s.Settings.SkewJoin == "off" || !hasJoin(r.p) {
 		return
 	}
 	k := r.s.newSkewer(r.ctx)
@@ -664,9 +677,7 @@ func (r *run) skewStep(k int, step, state, previous, delta string) (string, stri
 	sk := r.skew
 	if !sk.planned {
 		sk.planned = true
-		p, err := sk.k.plan(func(cols planner.ColumnsFunc, opt planner.SkewOptions) (*planner.SkewPart, error) {
-			return planner.SkewStep(r.p, cols, opt)
-		}, bind, step)
+		p, err := sk.k.plan(r.p.Step.SQL, bind, step)
 		if err != nil {
 			return "", "", r.partErr(r.p.Step, k, err)
 		}
@@ -682,6 +693,11 @@ func (r *run) skewStep(k int, step, state, previous, delta string) (string, stri
 	}
 	return q, note, nil
 }
+
+// hasJoin reports whether p's step or final query joins: only then can a
+// split happen, and only then must the run's tables be readable by other
+// connections.
+func hasJoin(p *planner.Plan) bool { return skew.HasJoin(p.Step.SQL) || skew.HasJoin(p.Final.SQL) }
 
 // skewRelease drops the tables of the last split (the step is
 // materialized, its result tables are no longer read).
@@ -699,9 +715,7 @@ func (r *run) skewFinal(state string) (string, error) {
 		return final, nil
 	}
 	bind := func(q string) string { return planner.Bind(q, state, "", "") }
-	p, err := r.skew.k.plan(func(cols planner.ColumnsFunc, opt planner.SkewOptions) (*planner.SkewPart, error) {
-		return planner.SkewFinal(r.p, cols, opt)
-	}, bind, final)
+	p, err := r.skew.k.plan(r.p.Final.SQL, bind, final)
 	if err != nil {
 		return "", err
 	}
@@ -744,7 +758,7 @@ func joinNotes(a, b string) string {
 // skewExplain appends the splits of p's step and final query to EXPLAIN's
 // text. The states do not exist yet: they stand in as the initial query.
 func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string) string {
-	if s.Settings.SkewJoin == "off" || !planner.HasJoin(p) {
+	if s.Settings.SkewJoin == "off" || !hasJoin(p) {
 		return text
 	}
 	k := s.newSkewer(ctx)
@@ -768,16 +782,11 @@ func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string)
 		label    string
 		repeated bool
 		q        planner.Query
-		build    func(planner.ColumnsFunc, planner.SkewOptions) (*planner.SkewPart, error)
 	}{
-		{"step", true, p.Step, func(c planner.ColumnsFunc, o planner.SkewOptions) (*planner.SkewPart, error) {
-			return planner.SkewStep(p, c, o)
-		}},
-		{"final query", false, p.Final, func(c planner.ColumnsFunc, o planner.SkewOptions) (*planner.SkewPart, error) {
-			return planner.SkewFinal(p, c, o)
-		}},
+		{"step", true, p.Step},
+		{"final query", false, p.Final},
 	} {
-		sp, err := k.plan(part.build, bind, bind(part.q.SQL))
+		sp, err := k.plan(part.q.SQL, bind, bind(part.q.SQL))
 		if err == nil {
 			sp.repeated = part.repeated
 			var t string
@@ -798,8 +807,8 @@ func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string)
 // ---- plain SELECT ----
 
 // skewSelect runs a plain query (or EXPLAIN [ANALYZE] of one) with its
-// equi-joins split, when skew_join = on and TiDB's grammar takes it. ok
-// false: run it unchanged.
+// equi-joins split, when skew_join = on and it joins. ok false: run it
+// unchanged.
 func (s *Session) skewSelect(ctx context.Context, st *parser.Passthrough) (res *Result, ok bool, err error) {
 	if s.Settings.SkewJoin != "on" {
 		return nil, false, nil
@@ -813,7 +822,7 @@ func (s *Session) skewSelect(ctx context.Context, st *parser.Passthrough) (res *
 		return nil, false, nil
 	}
 	query := st.SQL[toks[i].Off:]
-	if _, perr := planner.ParseSelect(query); perr != nil {
+	if !skew.HasJoin(query) { // nor does a query DuckDB cannot parse
 		return nil, false, nil
 	}
 	if err := s.attachShared(ctx); err != nil {
@@ -826,13 +835,7 @@ func (s *Session) skewSelect(ctx context.Context, st *parser.Passthrough) (res *
 		}
 	}()
 	id := func(q string) string { return q }
-	p, err := k.plan(func(cols planner.ColumnsFunc, opt planner.SkewOptions) (*planner.SkewPart, error) {
-		part, err := planner.ParseSelect(query) // afresh: planning changes the AST
-		if err != nil {
-			return nil, err
-		}
-		return planner.SkewSelect(part, cols, opt)
-	}, id, query)
+	p, err := k.plan(query, id, query)
 	if err != nil {
 		return nil, true, positioned(st.Pos, err)
 	}

@@ -411,3 +411,28 @@ func (s *Split) Explain(indent string) string {
 	line("  task {i}: %s", s.shuffleSelect(-1))
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// collationPairs are strings that compare equal only under a collation
+// that is not binary: case (NOCASE), composed against decomposed é (NFC,
+// and every ICU collation), accents (NOACCENT), and an ignorable
+// zero-width space (ICU).
+const collationPairs = `(VALUES ('a', 'A'), (chr(233), 'e' || chr(769)), (chr(233), 'e'), ('a', 'a' || chr(8203))) AS p(l, r)`
+
+// CollationSQL is a query that returns true when the join's key does not
+// compare as plain binary strings: a column collation (COLLATE NOCASE),
+// an NFC or ICU collation, or SET default_collation. Equal keys could then
+// hash to different tasks, so such a join must not be split. It compares
+// values of the keys' own types (a scalar subquery keeps its column's
+// collation) and reads no row of the inputs. "" when the keys are not
+// strings.
+func (j *Join) CollationSQL() string {
+	if !strings.EqualFold(j.Sides[0].KeyType, "VARCHAR") && !strings.EqualFold(j.Sides[1].KeyType, "VARCHAR") {
+		return ""
+	}
+	typed := func(i int, v string) string {
+		sd := j.Sides[i]
+		a := Quote(sd.Alias)
+		return fmt.Sprintf("coalesce((SELECT %s.%s FROM %s AS %s LIMIT 0), %s)", a, Quote(sd.Key), sd.Source, a, v)
+	}
+	return fmt.Sprintf("SELECT coalesce(bool_or(%s = %s), false) FROM %s", typed(0, "p.l"), typed(1, "p.r"), collationPairs)
+}
