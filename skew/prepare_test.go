@@ -14,8 +14,8 @@ package skew
 
 import (
 	"context"
-	"errors"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
