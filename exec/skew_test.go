@@ -37,6 +37,7 @@ var seedTables = []string{
 	   'st' || (hash(i) % 5) AS state FROM range(1, 4001) t(i)`,
 	`CREATE TABLE b AS SELECT CASE WHEN i < 6000 THEN 1 + i % 3 ELSE 1 + hash(i) % 4000 END AS user_id,
 	   i AS group_id FROM range(0, 16000) t(i)`,
+	`CREATE TABLE groups AS SELECT user_id, group_id FROM b`,
 }
 
 func exec1(t *testing.T, s *Session, q string) (*Result, error) {
@@ -62,6 +63,8 @@ func TestSkewDifferential(t *testing.T) {
 		{"pushed: cc plain", ccPlain},
 		{"pushed: cc key", ccKey},
 		{"pushed: seed", seedQuery},
+		{"pushed: the field note's table named groups", `SELECT a.city, count(*) AS group_count FROM a JOIN groups ON a.user_id = groups.user_id
+			GROUP BY a.city ORDER BY group_count DESC, a.city LIMIT 5`},
 		{"pushed: left join", `SELECT n.id, count(e.dst) AS deg, min(e.dst) FROM nodes n LEFT JOIN edges e ON e.src = n.id AND e.dst > 2000 GROUP BY n.id ORDER BY n.id`},
 		{"pushed: left join, kept side broadcast", `SELECT e.src, count(*), count(n.id) FROM edges e LEFT JOIN nodes n ON n.id = e.dst AND n.id % 3 = 0 GROUP BY e.src ORDER BY 1`},
 		{"pushed global aggregates", `SELECT count(*), sum(b.group_id), min(a.city), max(b.group_id), count(a.name) FROM a JOIN b ON a.user_id = b.user_id WHERE b.group_id % 3 = 0`},
