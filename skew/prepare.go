@@ -49,7 +49,7 @@ type Options struct {
 
 // Prepared is a query with its splittable joins.
 type Prepared struct {
-	// SQL is the query with split join n read from ResultRef(n) (n from
+	// SQL is the query with split join n read from resultRef(n) (n from
 	// 1), keeping the placeholders of the query it was made from; "" when
 	// no join is split.
 	SQL   string
@@ -58,16 +58,16 @@ type Prepared struct {
 	Declined []string
 }
 
-// ResultRef is the placeholder of split n's result table (n from 1) in
-// Prepared.SQL; BindResults replaces it.
-func ResultRef(n int) string { return fmt.Sprintf(`"__itersql_skew%d__"`, n) }
+// resultRef is the placeholder of split n's result table (n from 1) in
+// Prepared.SQL; bindResults replaces it.
+func resultRef(n int) string { return fmt.Sprintf(`"__itersql_skew%d__"`, n) }
 
-// BindResults replaces the result-table placeholders of q with tables[i]
+// bindResults replaces the result-table placeholders of q with tables[i]
 // (the table of split i+1).
-func BindResults(q string, tables []string) string {
+func bindResults(q string, tables []string) string {
 	var pairs []string
 	for i, t := range tables {
-		pairs = append(pairs, ResultRef(i+1), t)
+		pairs = append(pairs, resultRef(i+1), t)
 	}
 	return strings.NewReplacer(pairs...).Replace(q)
 }
@@ -300,7 +300,7 @@ func quotePlaceholders(sql string) string {
 			}
 			w := sql[i:j]
 			if len(w) > len("__itersql___") && strings.HasPrefix(w, "__itersql_") && strings.HasSuffix(w, "__") {
-				w = Quote(w)
+				w = quote(w)
 			}
 			b.WriteString(w)
 			i = j

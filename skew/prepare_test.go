@@ -173,15 +173,15 @@ func prepared(t *testing.T, query string, describe Describe, opt Options) string
 			outs = []string{"no column"}
 		}
 		fmt.Fprintf(&b, "  key: %s (%s, %s); carries %s\n", j.KeyText(), j.Sides[0].KeyType, j.Sides[1].KeyType, strings.Join(outs, ", "))
-		heavy := []Heavy{{Lit: "1", Text: "1", Rows: [2]int64{0, 5000}}}
-		sp, err := NewSplit(j, [2]*Freq{{Rows: 1000}, {Rows: 9000, Heavy: heavy}}, 4, 1000)
+		heavy := []heavyKey{{Lit: "1", Text: "1", Rows: [2]int64{0, 5000}}}
+		sp, err := newLayout(j, [2]*Freq{{Rows: 1000}, {Rows: 9000, Heavy: heavy}}, 4, 1000)
 		if err != nil {
 			fmt.Fprintf(&b, "  error: %v\n", err)
 			continue
 		}
-		sp.Result = ResultRef(n + 1)
+		sp.Result = resultRef(n + 1)
 		for i := range 2 {
-			sp.HeavyTables[i] = Quote("heavy_" + j.Sides[i].Alias)
+			sp.HeavyTables[i] = quote("heavy_" + j.Sides[i].Alias)
 		}
 		fmt.Fprintf(&b, "  broadcast {c}: %s\n", sp.broadcastSelect(-1))
 		if q := sp.unmatchedSelect(); q != "" {

@@ -140,7 +140,7 @@ func (s *splitter) pushAggregation(sj *Join) error {
 		if duckast.Str(u.join, "join_type") == "LEFT" {
 			tp = "LEFT JOIN"
 		}
-		sj.Upper += fmt.Sprintf(" %s %s AS %s ON %s", tp, u.src, Quote(u.alias), on)
+		sj.Upper += fmt.Sprintf(" %s %s AS %s ON %s", tp, u.src, quote(u.alias), on)
 	}
 	if len(ups) > 0 {
 		// The joins above now run in the tasks: the owner reads the
@@ -174,7 +174,7 @@ func (s *splitter) pushAggregation(sj *Join) error {
 			named[sql] = name
 			sj.Aggs = append(sj.Aggs, Agg{Name: name, SQL: sql})
 		}
-		col := Quote(s.resultAlias()) + "." + Quote(name)
+		col := quote(s.resultAlias()) + "." + quote(name)
 		m, err := duckast.ParseExpr(fmt.Sprintf(pushable[strings.ToLower(duckast.Str(a, "function_name"))], col))
 		if err != nil {
 			return err

@@ -18,14 +18,14 @@ import (
 // Settings are the split's settings (docs/skew.md, "Settings").
 type Settings struct {
 	On             bool  // skew_join = on: split every join that can be, and measure iteration states; false: auto
-	Threshold      int64 // skew_threshold: rows that make a key heavy; 0: auto (AutoThreshold)
+	Threshold      int64 // skew_threshold: rows that make a key heavy; 0: auto (autoThreshold)
 	Partitions     int   // shuffle tasks; 0: from TargetTaskRows
 	TargetTaskRows int64 // input rows a shuffle task should get (> 0)
 	Workers        int   // connections the tasks run on (> 0)
 	Timing         bool  // EXPLAIN ANALYZE notes give milliseconds
 }
 
-// threshold is Threshold for DetectSQL (-1: auto).
+// threshold is Threshold for detectSQL (-1: auto).
 func (s Settings) threshold() int64 {
 	if s.Threshold == 0 {
 		return -1
@@ -75,7 +75,7 @@ func NewRunner(ctx context.Context, env Env) *Runner {
 
 // joinedRows sets the rows of a pushed aggregation's tasks to the joined
 // rows they processed (what they appended is a few partial rows).
-func (k *Runner) joinedRows(sp *Split, stats []TaskStat) error {
+func (k *Runner) joinedRows(sp *layout, stats []taskStat) error {
 	q := sp.RowsSQL()
 	if q == "" {
 		return nil
@@ -95,7 +95,7 @@ func (k *Runner) joinedRows(sp *Split, stats []TaskStat) error {
 		byID[id] = n
 	}
 	for i := range stats {
-		stats[i].Rows = byID[TaskID(stats[i].Task)]
+		stats[i].Rows = byID[taskNumber(stats[i].Task)]
 	}
 	return rows.Err()
 }
@@ -154,7 +154,7 @@ func stableSource(source string) bool { return !strings.Contains(source, `"__ite
 // table names a new table in the shared catalog.
 func (k *Runner) table(what string) string {
 	k.seq++
-	return k.env.Catalog + ".main." + Quote(fmt.Sprintf("__itersql_skew_%d_%s%d", k.env.ID, what, k.seq))
+	return k.env.Catalog + ".main." + quote(fmt.Sprintf("__itersql_skew_%d_%s%d", k.env.ID, what, k.seq))
 }
 
 // create makes a table from query on the session connection.
@@ -309,7 +309,7 @@ func (k *Runner) validate(p *Part, bind func(string) string, names, types []stri
 		}
 	}()
 	for _, j := range p.sp.Joins {
-		sp := &Split{Join: j, Parts: 1, Result: k.table("check")}
+		sp := &layout{Join: j, Parts: 1, Result: k.table("check")}
 		tables = append(tables, sp.Result)
 		if err := k.create(sp.Result, bind(sp.ResultSelect())); err != nil {
 			return "cannot build its result table: " + k.env.Message(err)
@@ -318,7 +318,7 @@ func (k *Runner) validate(p *Part, bind func(string) string, names, types []stri
 			return "the task connections cannot see the result table (inside a transaction?): " + err.Error()
 		}
 	}
-	gotNames, _, gotTypes, err := k.describe(BindResults(bind(p.sp.SQL), tables), false)
+	gotNames, _, gotTypes, err := k.describe(bindResults(bind(p.sp.SQL), tables), false)
 	if err != nil {
 		return "the rewritten query does not compile: " + err.Error()
 	}
@@ -373,17 +373,17 @@ func (k *Runner) detect(j *Join, i int, bind func(string) string, explain bool) 
 		taskRows = -int64(p)
 	}
 	// The side is part of the key: the heavy keys' rows are recorded
-	// under it (Heavy.Rows[i]).
+	// under it (heavyKey.Rows[i]).
 	cacheKey := fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%d", sd.Source, sd.Key, thr, taskRows, i)
 	if f, ok := k.env.Detected[cacheKey]; ok && stable {
 		return f, nil
 	}
-	q := DetectSQL(Side{Alias: sd.Alias, Source: bind(sd.Source), Key: sd.Key}, thr, taskRows)
+	q := detectSQL(Side{Alias: sd.Alias, Source: bind(sd.Source), Key: sd.Key}, thr, taskRows)
 	rows, err := k.env.Conn.QueryContext(k.ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	f, err := ReadFreq(rows, i)
+	f, err := readFreq(rows, i)
 	if err != nil {
 		return nil, err
 	}
@@ -394,8 +394,8 @@ func (k *Runner) detect(j *Join, i int, bind func(string) string, explain bool) 
 }
 
 // splits lays out every join of p for one execution.
-func (k *Runner) splits(p *Part, bind func(string) string, explain bool) ([]*Split, error) {
-	var out []*Split
+func (k *Runner) splits(p *Part, bind func(string) string, explain bool) ([]*layout, error) {
+	var out []*layout
 	for _, j := range p.sp.Joins {
 		var f [2]*Freq
 		for i := range 2 {
@@ -404,7 +404,7 @@ func (k *Runner) splits(p *Part, bind func(string) string, explain bool) ([]*Spl
 				return nil, fmt.Errorf("detect heavy keys of %s: %w", j.Sides[i].Alias, err)
 			}
 		}
-		sp, err := NewSplit(j, f, k.env.Settings.Partitions, k.env.Settings.TargetTaskRows)
+		sp, err := newLayout(j, f, k.env.Settings.Partitions, k.env.Settings.TargetTaskRows)
 		if err != nil {
 			return nil, err
 		}
@@ -438,7 +438,7 @@ func (k *Runner) Execute(p *Part, bind func(string) string) (query, note string,
 			return "", "", nil
 		}
 	}
-	var tasks []Task
+	var tasks []task
 	var results []string
 	var spans [][2]int
 	for _, sp := range splits {
@@ -473,7 +473,7 @@ func (k *Runner) Execute(p *Part, bind func(string) string) (query, note string,
 	// database/sql keeps 2 idle connections by default; the tasks would
 	// open and close DuckDB connections every round without this.
 	k.env.Tasks.SetMaxIdleConns(workers + 2)
-	stats, err := Run(k.ctx, k.env.Tasks, workers, tasks)
+	stats, err := runTasks(k.ctx, k.env.Tasks, workers, tasks)
 	if err != nil {
 		return "", "", err
 	}
@@ -482,7 +482,7 @@ func (k *Runner) Execute(p *Part, bind func(string) string) (query, note string,
 		if err := k.joinedRows(sp, stats[spans[n][0]:spans[n][1]]); err != nil {
 			return "", "", err
 		}
-		sum := Summarize(stats[spans[n][0]:spans[n][1]])
+		sum := summarize(stats[spans[n][0]:spans[n][1]])
 		note := fmt.Sprintf("skew %s: heavy %d, %s", sp.Join.KeyText(), len(sp.Heavy), sum)
 		if !k.env.Settings.Timing {
 			note = fmt.Sprintf("skew %s: heavy %d, tasks %d (%d broadcast), rows max %d median %d",
@@ -490,14 +490,14 @@ func (k *Runner) Execute(p *Part, bind func(string) string) (query, note string,
 		}
 		notes = append(notes, note)
 	}
-	return BindResults(bind(p.sp.SQL), results), strings.Join(notes, "; "), nil
+	return bindResults(bind(p.sp.SQL), results), strings.Join(notes, "; "), nil
 }
 
 // prepartition reports whether side i of sp is written once with its
 // partition numbers before the shuffle tasks, and marks the copy to be
 // sorted when it is reused: the input does not change and its part is
-// repeated (see Split.Prepartition).
-func prepartition(sp *Split, i int, repeated bool) bool {
+// repeated (see layout.Prepartition).
+func prepartition(sp *layout, i int, repeated bool) bool {
 	reused := repeated && stableSource(sp.Join.Sides[i].Source)
 	sp.SortParts[i] = reused
 	return sp.Prepartition(i, reused)
@@ -506,7 +506,7 @@ func prepartition(sp *Split, i int, repeated bool) bool {
 // derivedTable materializes query (side i's heavy-key rows, or its
 // partitioned rows). For inputs that do not change, the table is kept and
 // reused while the query stays the same; otherwise it lasts until release.
-func (k *Runner) derivedTable(kind string, sp *Split, i int, query string, bind func(string) string) (string, int64, error) {
+func (k *Runner) derivedTable(kind string, sp *layout, i int, query string, bind func(string) string) (string, int64, error) {
 	q := bind(query)
 	sd := sp.Join.Sides[i]
 	stable := stableSource(sd.Source)
@@ -569,11 +569,11 @@ func (k *Runner) Explain(title, label string, p *Part, bind func(string) string)
 			return "", nil
 		}
 		for n, sp := range splits {
-			sp.Result = ResultRef(n + 1)
+			sp.Result = resultRef(n + 1)
 			for i := range 2 {
-				sp.HeavyTables[i] = Quote("heavy_" + sp.Join.Sides[i].Alias)
+				sp.HeavyTables[i] = quote("heavy_" + sp.Join.Sides[i].Alias)
 				if prepartition(sp, i, p.repeated) {
-					sp.PartTables[i] = Quote("parts_" + sp.Join.Sides[i].Alias)
+					sp.PartTables[i] = quote("parts_" + sp.Join.Sides[i].Alias)
 				}
 			}
 			fmt.Fprintf(&b, "  split %d: %s\n", n+1, sp.Join.Text)

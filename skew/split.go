@@ -14,7 +14,7 @@ type splitter struct {
 	p     *preparer
 	owner node
 	path  []string // of the candidate join in the owner's FROM
-	n     int      // the split's number (ResultRef(n), "__j<n>")
+	n     int      // the split's number (resultRef(n), "__j<n>")
 	top   bool     // the owner is the statement's query: Options.Names apply
 
 	alias [2]string          // as written
@@ -61,7 +61,7 @@ func (s *splitter) describeJoin(sel node) string {
 // split checks the candidate, rewrites the owner and returns the join.
 func (s *splitter) split() (*Join, error) {
 	j := s.join()
-	sj := &Join{Result: ResultRef(s.n)}
+	sj := &Join{Result: resultRef(s.n)}
 	switch ref := duckast.Str(j, "ref_type"); ref {
 	case "REGULAR", "CROSS":
 	case "NATURAL":
@@ -107,7 +107,7 @@ func (s *splitter) split() (*Join, error) {
 	for i := range 2 {
 		sj.Sides[i] = Side{Alias: s.alias[i], Source: s.src[i], Key: key[i], KeyType: typeOf(s.cols[i], key[i])}
 	}
-	if _, err := HashCast(sj.Sides[0].KeyType, sj.Sides[1].KeyType); err != nil {
+	if _, err := hashCast(sj.Sides[0].KeyType, sj.Sides[1].KeyType); err != nil {
 		return nil, decline("%v", err)
 	}
 	// Dry run first: every reference must be mappable before any changes.
@@ -120,7 +120,7 @@ func (s *splitter) split() (*Join, error) {
 		}
 	}
 	from := duckast.Obj(s.owner, "from_table")
-	s.owner["from_table"] = replaceAt(from, s.path, duckast.BaseTable(strings.Trim(ResultRef(s.n), `"`), s.resultAlias()))
+	s.owner["from_table"] = replaceAt(from, s.path, duckast.BaseTable(strings.Trim(resultRef(s.n), `"`), s.resultAlias()))
 	if err := s.remap(false); err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func (s *splitter) split() (*Join, error) {
 		sj.Sides[i].Cols = s.need[i]
 	}
 	sj.On, sj.Out = onSQL, s.outs
-	sj.Text = fmt.Sprintf("%s AS %s %s %s AS %s ON %s", s.src[0], Quote(s.alias[0]), sj.Type, s.src[1], Quote(s.alias[1]), onSQL)
+	sj.Text = fmt.Sprintf("%s AS %s %s %s AS %s ON %s", s.src[0], quote(s.alias[0]), sj.Type, s.src[1], quote(s.alias[1]), onSQL)
 	return sj, nil
 }
 
@@ -189,7 +189,7 @@ func (s *splitter) input(ref node) (alias, src string, cols []Column, err error)
 		var parts []string
 		for _, k := range []string{"catalog_name", "schema_name", "table_name"} {
 			if v := duckast.Str(ref, k); v != "" {
-				parts = append(parts, Quote(v))
+				parts = append(parts, quote(v))
 			}
 		}
 		src = strings.Join(parts, ".")
