@@ -2,6 +2,7 @@ package skew
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/itersql/itersql/internal/duckast"
@@ -244,8 +245,8 @@ func typeOf(cols []Column, name string) string {
 	return ""
 }
 
-// walkOwn calls f on the nodes of an owner's own clauses under n: it does
-// not enter subqueries, whose names are their own.
+// walkOwn calls f on the nodes of an owner's own clauses under n: it sees
+// a subquery's node but does not enter it (its names are its own).
 func walkOwn(n any, f func(node)) {
 	duckast.Walk(n, func(m node) bool {
 		if strings.HasSuffix(duckast.Str(m, "type"), "_NODE") {
@@ -301,7 +302,7 @@ func (s *splitter) scopeChecks() error {
 
 // sameNode reports whether a and b are one node (not equal copies).
 func sameNode(a, b node) bool {
-	return a != nil && b != nil && fmt.Sprintf("%p", a) == fmt.Sprintf("%p", b)
+	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // sideOf resolves a column reference (its names) in the ON condition or in
