@@ -90,9 +90,9 @@ func HasJoin(query string) bool {
 }
 
 // Prepare finds and rewrites the splittable joins of query, one DuckDB
-// query (with placeholders or not). An error is one of the query (it does
-// not parse) or of describe's database; a join that cannot be split is
-// declined in Prepared.Declined.
+// query (with placeholders or not). An error means the query does not
+// parse; a join that cannot be split is declined in Prepared.Declined,
+// with the reason (describe's errors among them).
 func Prepare(query string, describe Describe, opt Options) (*Prepared, error) {
 	st, err := duckast.Parse(query)
 	if err != nil {
@@ -107,10 +107,7 @@ func Prepare(query string, describe Describe, opt Options) (*Prepared, error) {
 			p.ctes[r.Offset] = true
 		}
 	}
-	root, err := p.splitAll(st[0].Node(), true)
-	if err != nil {
-		return nil, err
-	}
+	root := p.splitAll(st[0].Node(), true)
 	if len(p.out.Joins) == 0 {
 		return &p.out, nil
 	}
@@ -120,7 +117,11 @@ func Prepare(query string, describe Describe, opt Options) (*Prepared, error) {
 	}
 	stmt.JSON["node"] = root
 	if p.out.SQL, err = printStatement(stmt); err != nil {
-		return nil, err
+		// DuckDB cannot print what it parsed: nothing is split.
+		for _, j := range p.out.Joins {
+			p.out.Declined = append(p.out.Declined, j.Text+": cannot print the rewritten query: "+err.Error())
+		}
+		p.out.Joins, p.out.SQL = nil, ""
 	}
 	return &p.out, nil
 }
@@ -137,55 +138,47 @@ type preparer struct {
 
 // splitAll returns n with the joins of every SELECT in it split, outer
 // queries first. top: n is the statement's query node.
-func (p *preparer) splitAll(n any, top bool) (any, error) {
+func (p *preparer) splitAll(n any, top bool) any {
 	switch v := n.(type) {
 	case []any:
 		out := make([]any, len(v))
 		for i, x := range v {
-			var err error
-			if out[i], err = p.splitAll(x, false); err != nil {
-				return nil, err
-			}
+			out[i] = p.splitAll(x, false)
 		}
-		return out, nil
+		return out
 	case node:
 		if duckast.Str(v, "type") == "SELECT_NODE" {
-			var err error
-			if v, err = p.splitSelect(v, top); err != nil {
-				return nil, err
-			}
+			v = p.splitSelect(v, top)
 		}
 		out := make(node, len(v))
 		for _, k := range sortedKeys(v) {
-			var err error
-			if out[k], err = p.splitAll(v[k], false); err != nil {
-				return nil, err
-			}
+			out[k] = p.splitAll(v[k], false)
 		}
-		return out, nil
+		return out
 	}
-	return n, nil
+	return n
 }
 
 // splitSelect splits the candidate joins of one SELECT's FROM and returns
 // the SELECT that reads their result tables (sel itself when none is
 // split).
-func (p *preparer) splitSelect(sel node, top bool) (node, error) {
-	from := duckast.Obj(sel, "from_table")
-	if from == nil {
-		return sel, nil
+func (p *preparer) splitSelect(sel node, top bool) node {
+	if duckast.Obj(sel, "from_table") == nil {
+		return sel
 	}
 	sel = alignPair(sel)
 	for _, path := range candidates(duckast.Obj(sel, "from_table"), nil) {
 		s := &splitter{p: p, owner: duckast.Clone(sel).(node), path: path, n: len(p.out.Joins) + 1, top: top}
 		j, err := s.split()
 		if err != nil {
-			var d declined
-			if errors.As(err, &d) {
-				p.out.Declined = append(p.out.Declined, s.describeJoin(sel)+": "+d.reason)
-				continue
+			// A decline says why; any other error (DuckDB's printer
+			// failing on a node) leaves the join to DuckDB too.
+			reason := err.Error()
+			if d := (declined{}); !errors.As(err, &d) {
+				reason = "cannot rewrite the query: " + reason
 			}
-			return nil, err
+			p.out.Declined = append(p.out.Declined, s.describeJoin(sel)+": "+reason)
+			continue
 		}
 		p.out.Joins = append(p.out.Joins, j)
 		sel = s.owner
@@ -193,7 +186,7 @@ func (p *preparer) splitSelect(sel node, top bool) (node, error) {
 			break // the FROM is now the result table alone
 		}
 	}
-	return sel, nil
+	return sel
 }
 
 // candidates lists the paths (from the FROM's root, "left"/"right") of the
