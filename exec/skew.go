@@ -108,11 +108,11 @@ func (s *Settings) skewTitle(label string) string {
 		label, skewJoinText(s), autoInt(s.SkewThreshold), autoInt(int64(s.Partitions)), targetTaskRows(s))
 }
 
-// newSkewer returns the runner of one statement's splits. p, when the
+// newSkewRunner returns the runner of one statement's splits. p, when the
 // statement is a WITH ITERATE, tells which inputs have a unique key (a
 // keyed state's KEY). track and drop register and drop the tables it
 // creates; nil: the runner's own list, dropped by its Close.
-func (s *Session) newSkewer(ctx context.Context, p *planner.Plan, track func(string), drop func(string) error) *skew.Runner {
+func (s *Session) newSkewRunner(ctx context.Context, p *planner.Plan, track func(string), drop func(string) error) *skew.Runner {
 	s.seq++
 	if s.freq == nil {
 		s.freq = map[string]*skew.Freq{}
@@ -155,7 +155,7 @@ func (r *run) skewInit() {
 	if r.s.Settings.SkewJoin == "off" || !hasJoin(r.p) {
 		return
 	}
-	k := r.s.newSkewer(r.ctx, r.p, func(n string) { r.live[n] = true }, r.drop)
+	k := r.s.newSkewRunner(r.ctx, r.p, func(n string) { r.live[n] = true }, r.drop)
 	r.skew = &skewRun{k: k}
 	r.shared = true
 }
@@ -254,7 +254,7 @@ func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string)
 	if s.Settings.SkewJoin == "off" || !hasJoin(p) {
 		return text
 	}
-	k := s.newSkewer(ctx, p, nil, nil)
+	k := s.newSkewRunner(ctx, p, nil, nil)
 	defer k.Close()
 	if err := s.attachShared(ctx); err != nil {
 		return text + "\nskew split: " + err.Error()
@@ -315,7 +315,7 @@ func (s *Session) skewSelect(ctx context.Context, st *parser.Passthrough) (res *
 	if err := s.attachShared(ctx); err != nil {
 		return nil, true, positioned(st.Pos, err)
 	}
-	k := s.newSkewer(ctx, nil, nil, nil)
+	k := s.newSkewRunner(ctx, nil, nil, nil)
 	defer func() {
 		if cerr := k.Close(); cerr != nil && err == nil {
 			err = positioned(st.Pos, cerr)
