@@ -19,7 +19,6 @@ package skew
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/itersql/itersql/internal/duckast"
@@ -151,7 +150,7 @@ func (p *preparer) splitAll(n any, top bool) any {
 			v = p.splitSelect(v, top)
 		}
 		out := make(node, len(v))
-		for _, k := range sortedKeys(v) {
+		for _, k := range duckast.Keys(v) {
 			out[k] = p.splitAll(v[k], false)
 		}
 		return out
@@ -303,15 +302,4 @@ func quotePlaceholders(sql string) string {
 		}
 	}
 	return b.String()
-}
-
-// sortedKeys orders a node's fields, so that splits are numbered the same
-// way every time.
-func sortedKeys(n node) []string {
-	keys := make([]string, 0, len(n))
-	for k := range n {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

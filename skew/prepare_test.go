@@ -2,7 +2,7 @@ package skew
 
 // The rewrite, case by case, in testdata/prepare.txt: each case is a
 // command, its SQL, "----" and what the command gives, up to a blank
-// line. `go test ./skew -run TestPrepare -update` writes what the code
+// line. `go test ./skew -run TestSkewPrepare -update` writes what the code
 // gives now into the file (read the diff before committing it).
 //
 //	exec                 statements run on the test database (the inputs)
@@ -92,7 +92,7 @@ func writeCases(t *testing.T, path string, cases []testCase) {
 	}
 }
 
-func TestPrepare(t *testing.T) {
+func TestSkewPrepare(t *testing.T) {
 	const path = "testdata/prepare.txt"
 	db, conn := openDB(t)
 	_ = db

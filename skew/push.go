@@ -292,7 +292,7 @@ func (w *aggWalk) walk(n any, inAgg bool) {
 				return
 			}
 		}
-		for _, k := range sortedKeys(x) {
+		for _, k := range duckast.Keys(x) {
 			w.walk(x[k], inAgg)
 		}
 	}

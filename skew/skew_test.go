@@ -105,11 +105,11 @@ func rowsOf(t *testing.T, conn *sql.Conn, q string) string {
 	return b.String()
 }
 
-// TestSplitMatchesJoin runs the tasks of splits of every join type, with
+// TestSkewTasksMatchJoin runs the tasks of splits of every join type, with
 // either side chunked, with and without partition tables, on inputs with
 // hubs on both sides, NULL keys and a residual ON condition, and compares
 // the result table with DuckDB's own join.
-func TestSplitMatchesJoin(t *testing.T) {
+func TestSkewTasksMatchJoin(t *testing.T) {
 	db, conn := openDB(t)
 	ctx := context.Background()
 	for _, q := range []string{

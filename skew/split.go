@@ -559,7 +559,7 @@ func (v *remapper) walk(n any) {
 			v.column(x)
 			return
 		}
-		for _, k := range sortedKeys(x) {
+		for _, k := range duckast.Keys(x) {
 			v.walk(x[k])
 		}
 	}

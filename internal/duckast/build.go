@@ -135,3 +135,7 @@ func selectOf(fields Node) Statement {
 	}
 	return Statement{JSON: Node{"node": sel, "named_param_map": []any{}}}
 }
+
+// Keys returns a node's field names in the order Walk visits them, so
+// that a walk of one's own visits nodes in the same stable order.
+func Keys(n Node) []string { return sortedKeys(n) }
