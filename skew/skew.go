@@ -54,11 +54,12 @@ type Side struct {
 	// qualify the input's columns with (unquoted).
 	Alias string
 	// Source is the input as SQL: a table name or a parenthesized
-	// subquery. It may hold the planner's placeholders; exec binds them.
+	// subquery. It may hold the query's placeholders; the Runner binds
+	// them for each execution.
 	Source string
 	// Key is the join key column (unquoted).
 	Key string
-	// KeyType is the DuckDB type of Key (exec fills it from DESCRIBE).
+	// KeyType is the DuckDB type of Key, as Describe gives it.
 	KeyType string
 	// Cols are the columns the tasks must carry: those the ON condition
 	// and the rest of the query read (unquoted, Key included).
@@ -83,7 +84,8 @@ type Join struct {
 	On  string
 	Out []Out
 	// Result is the placeholder that the rewritten query reads the
-	// result table through; exec binds it to the table of each run.
+	// result table through (resultRef); the Runner binds it to the table
+	// of each execution.
 	Result string
 	// Text describes the join for EXPLAIN ("c LEFT JOIN e ON ...").
 	Text string
