@@ -171,7 +171,7 @@ func (r *run) skewStep(k int, step, state, previous, delta string) (string, stri
 	sk := r.skew
 	if !sk.planned {
 		sk.planned = true
-		p, err := sk.k.Plan(r.p.Step.SQL, bind, step, true)
+		p, err := sk.k.Plan(r.p.Step.SQL, bind, true)
 		if err != nil {
 			return "", "", r.partErr(r.p.Step, k, err)
 		}
@@ -208,7 +208,7 @@ func (r *run) skewFinal(state string) (string, error) {
 		return final, nil
 	}
 	bind := func(q string) string { return planner.Bind(q, state, "", "") }
-	p, err := r.skew.k.Plan(r.p.Final.SQL, bind, final, false)
+	p, err := r.skew.k.Plan(r.p.Final.SQL, bind, false)
 	if err != nil {
 		return "", err
 	}
@@ -274,7 +274,7 @@ func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string)
 		{"step", true, p.Step},
 		{"final query", false, p.Final},
 	} {
-		sp, err := k.Plan(part.q.SQL, bind, bind(part.q.SQL), part.repeated)
+		sp, err := k.Plan(part.q.SQL, bind, part.repeated)
 		if err == nil {
 			var t string
 			if t, err = k.Explain(s.Settings.skewTitle(part.label), part.label, sp, bind); t != "" {
@@ -322,7 +322,7 @@ func (s *Session) skewSelect(ctx context.Context, st *parser.Passthrough) (res *
 		}
 	}()
 	id := func(q string) string { return q }
-	p, err := k.Plan(query, id, query, false)
+	p, err := k.Plan(query, id, false)
 	if err != nil {
 		return nil, true, positioned(st.Pos, err)
 	}

@@ -221,16 +221,16 @@ func (k *Runner) describe(query string, pool bool) ([]string, map[string]string,
 	return names, byName, types, rows.Err()
 }
 
-// Plan prepares the splits of query (a part's SQL with its placeholders);
-// bind binds placeholders for this execution; orig is the bound unsplit
-// query, whose columns the split query must reproduce. repeated: the part
+// Plan prepares the splits of query (a part's SQL with its placeholders;
+// bind binds them for this execution): the split query must give the
+// columns of the unsplit one, bind(query). repeated: the part
 // runs at every iteration (a WITH ITERATE step), so copies of its inputs
 // that do not change are kept and sorted by partition. A split that
 // pushes the aggregation into the tasks is tried first, then one that
 // does not. Joins that cannot be split are declined, with the reason
 // (Part.Declined); an error is the database's.
-func (k *Runner) Plan(query string, bind func(string) string, orig string, repeated bool) (*Part, error) {
-	names, _, types, err := k.describe(orig, false)
+func (k *Runner) Plan(query string, bind func(string) string, repeated bool) (*Part, error) {
+	names, _, types, err := k.describe(bind(query), false)
 	if err != nil {
 		// The unsplit query fails on its own: let it run and say why.
 		return &Part{declined: "the query does not compile: " + err.Error(), repeated: repeated}, nil
