@@ -10,23 +10,23 @@ import (
 	"time"
 )
 
-// TaskStat is what one task did: the rows it appended and its wall time.
-type TaskStat struct {
-	Task Task
+// taskStat is what one task did: the rows it appended and its wall time.
+type taskStat struct {
+	Task task
 	Rows int64
 	Took time.Duration
 }
 
-// Run runs tasks on up to workers connections of db (one task per
+// runTasks runs tasks on up to workers connections of db (one task per
 // connection at a time) and returns each task's statistics, in task
 // order. Tasks start in the order given. The first error cancels the
 // tasks still running and is returned; the result table may then hold
 // part of the join, and the caller drops it.
-func Run(ctx context.Context, db *sql.DB, workers int, tasks []Task) ([]TaskStat, error) {
+func runTasks(ctx context.Context, db *sql.DB, workers int, tasks []task) ([]taskStat, error) {
 	workers = max(1, min(workers, len(tasks)))
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	stats := make([]TaskStat, len(tasks))
+	stats := make([]taskStat, len(tasks))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -52,7 +52,7 @@ func Run(ctx context.Context, db *sql.DB, workers int, tasks []Task) ([]TaskStat
 					return
 				}
 				rows, _ := res.RowsAffected()
-				stats[n] = TaskStat{Task: t, Rows: rows, Took: time.Since(began)}
+				stats[n] = taskStat{Task: t, Rows: rows, Took: time.Since(began)}
 			}
 		}()
 	}
@@ -63,19 +63,19 @@ func Run(ctx context.Context, db *sql.DB, workers int, tasks []Task) ([]TaskStat
 	return stats, nil
 }
 
-// Summary condenses task statistics: how many, and the rows and time of
+// summary condenses task statistics: how many, and the rows and time of
 // the largest and of the median task.
-type Summary struct {
+type summary struct {
 	Tasks                int
 	MaxRows, MedianRows  int64
 	MaxTook, MedianTook  time.Duration
 	Broadcast, Unmatched int // tasks of each path; the rest are shuffle tasks
 }
 
-// Summarize condenses stats. The median is the lower middle one, so that
+// summarize condenses stats. The median is the lower middle one, so that
 // with two tasks the ratio compares the larger with the smaller.
-func Summarize(stats []TaskStat) Summary {
-	s := Summary{Tasks: len(stats)}
+func summarize(stats []taskStat) summary {
+	s := summary{Tasks: len(stats)}
 	if len(stats) == 0 {
 		return s
 	}
@@ -84,9 +84,9 @@ func Summarize(stats []TaskStat) Summary {
 	for i, st := range stats {
 		rows[i], took[i] = st.Rows, st.Took
 		switch st.Task.Path {
-		case Broadcast:
+		case broadcast:
 			s.Broadcast++
-		case Unmatched:
+		case unmatched:
 			s.Unmatched++
 		}
 	}
@@ -99,10 +99,10 @@ func Summarize(stats []TaskStat) Summary {
 }
 
 // Straggler is the largest task's rows over the median task's.
-func (s Summary) Straggler() float64 { return ratio(s.MaxRows, s.MedianRows) }
+func (s summary) Straggler() float64 { return ratio(s.MaxRows, s.MedianRows) }
 
 // String is the summary as one EXPLAIN ANALYZE note.
-func (s Summary) String() string {
+func (s summary) String() string {
 	return fmt.Sprintf("tasks %d (%d broadcast), rows max %d median %d, ms max %.1f median %.1f",
 		s.Tasks, s.Broadcast+s.Unmatched, s.MaxRows, s.MedianRows,
 		float64(s.MaxTook.Microseconds())/1000, float64(s.MedianTook.Microseconds())/1000)

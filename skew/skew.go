@@ -7,10 +7,19 @@
 // parallel on a pool of DuckDB connections and append to one result
 // table, which the rest of the query reads in place of the join.
 //
-// The package is pure SQL generation plus a task pool: it knows nothing
-// of itersql's statements. The planner fills a Join from a query's AST;
-// exec detects the heavy keys (DetectSQL, ReadFreq), lays the tasks out
-// (NewSplit) and runs them (Run).
+// The whole split lives here, below the planner and exec, and reads SQL
+// text (DuckDB's, with the iteration placeholders or not), never their
+// types:
+//
+//   - Prepare (prepare.go, split.go, align.go, push.go) reads a query
+//     with DuckDB's own parser (internal/duckast), finds the joins that can
+//     be split or says why not, and rewrites the query to read their
+//     result tables;
+//   - a Runner (run.go), one per statement, is what exec calls: Plan
+//     prepares a part against its inputs and checks that the rewrite
+//     compiles to the same columns, Execute detects the heavy keys
+//     (sql.go), lays the tasks out (newLayout) and runs them on a pool of
+//     connections (pool.go), and Explain describes it all.
 package skew
 
 import (
@@ -45,11 +54,12 @@ type Side struct {
 	// qualify the input's columns with (unquoted).
 	Alias string
 	// Source is the input as SQL: a table name or a parenthesized
-	// subquery. It may hold the planner's placeholders; exec binds them.
+	// subquery. It may hold the query's placeholders; the Runner binds
+	// them for each execution.
 	Source string
 	// Key is the join key column (unquoted).
 	Key string
-	// KeyType is the DuckDB type of Key (exec fills it from DESCRIBE).
+	// KeyType is the DuckDB type of Key, as Describe gives it.
 	KeyType string
 	// Cols are the columns the tasks must carry: those the ON condition
 	// and the rest of the query read (unquoted, Key included).
@@ -74,7 +84,8 @@ type Join struct {
 	On  string
 	Out []Out
 	// Result is the placeholder that the rewritten query reads the
-	// result table through; exec binds it to the table of each run.
+	// result table through (resultRef); the Runner binds it to the table
+	// of each execution.
 	Result string
 	// Text describes the join for EXPLAIN ("c LEFT JOIN e ON ...").
 	Text string
@@ -110,35 +121,35 @@ func (j *Join) preserved(i int) bool {
 
 // Limits of a split.
 const (
-	// MaxHeavy caps the heavy keys per input: the MaxHeavy keys with
+	// maxHeavy caps the heavy keys per input: the maxHeavy keys with
 	// the most rows are heavy, the rest go through the shuffle path. The
 	// cap keeps the IN list of every task short.
-	MaxHeavy = 1000
+	maxHeavy = 1000
 	// MaxTasks caps the tasks of each path.
 	MaxTasks = 256
-	// AutoFloor is the smallest threshold `auto` picks: below about a
+	// autoFloor is the smallest threshold `auto` picks: below about a
 	// thousand rows a key is never what makes a task straggle.
-	AutoFloor = 1000
-	// AutoFactor: under `auto` a key is heavy when it has more than
-	// AutoFactor times the median rows of a key of its input.
-	AutoFactor = 10
-	// AutoTaskShare: under `auto` a key is heavy when it has more than
-	// 1/AutoTaskShare of a shuffle task's rows (see AutoThreshold).
-	AutoTaskShare = 4
+	autoFloor = 1000
+	// autoFactor: under `auto` a key is heavy when it has more than
+	// autoFactor times the median rows of a key of its input.
+	autoFactor = 10
+	// autoTaskShare: under `auto` a key is heavy when it has more than
+	// 1/autoTaskShare of a shuffle task's rows (see autoThreshold).
+	autoTaskShare = 4
 	// DefaultTargetTaskRows is target_task_rows' default: the input rows
 	// one task should get when partitions = auto.
 	DefaultTargetTaskRows = 1000000
-	// PrepartitionRows: an input with more rows is written once with its
+	// prepartitionRows: an input with more rows is written once with its
 	// partition numbers before the shuffle tasks run (see Prepartition).
-	PrepartitionRows = 50000
-	// DirectMaxParts: an input read in one execution only is filtered by
+	prepartitionRows = 50000
+	// directMaxParts: an input read in one execution only is filtered by
 	// hash in each task up to this many tasks, and written partitioned
 	// beyond it (see Prepartition).
-	DirectMaxParts = 8
+	directMaxParts = 8
 )
 
-// AutoThreshold is the documented rule of skew_threshold = auto: a key is
-// heavy when its rows exceed max(AutoFloor, AutoFactor × median rows per
+// autoThreshold is the documented rule of skew_threshold = auto: a key is
+// heavy when its rows exceed max(autoFloor, autoFactor × median rows per
 // key, a quarter of the rows of one shuffle task). Deterministic; on an
 // unskewed input (every key about the median) nothing is heavy, and a key
 // that would not make its task a straggler is not heavy either (on one
@@ -146,12 +157,12 @@ const (
 // docs/skew.md). A quarter, not a half: two keys just under the threshold
 // that hash to one task then make it 1.5 times a median task, not 2
 // (with half, 256 tasks over Zipf degrees measured 2.28).
-func AutoThreshold(median, taskRows int64) int64 {
-	return max(AutoFloor, AutoFactor*median, taskRows/AutoTaskShare)
+func autoThreshold(median, taskRows int64) int64 {
+	return max(autoFloor, autoFactor*median, taskRows/autoTaskShare)
 }
 
-// Heavy is one heavy key.
-type Heavy struct {
+// heavyKey is one heavy key.
+type heavyKey struct {
 	Lit  string   // the key as a SQL literal
 	Text string   // the key as text, for EXPLAIN
 	Rows [2]int64 // its rows in each input, as far as detected (0: not heavy there or not detected)
@@ -163,18 +174,18 @@ type Freq struct {
 	Keys      int64 // distinct non-NULL keys
 	Median    int64 // median rows of a key
 	Threshold int64 // the threshold in force
-	Heavy     []Heavy
+	Heavy     []heavyKey
 	// Skipped, when set, says why detection did not run (the key is an
 	// iteration state's KEY, so unique; or EXPLAIN cannot see the input
 	// before the run). Rows may still be known.
 	Skipped string
 }
 
-// Split is a join laid out for one execution: its heavy keys and tasks.
-type Split struct {
+// layout is a join laid out for one execution: its heavy keys and tasks.
+type layout struct {
 	Join  *Join
 	Freq  [2]*Freq
-	Heavy []Heavy // union of both inputs' heavy keys, most rows first
+	Heavy []heavyKey // union of both inputs' heavy keys, most rows first
 	// Big is the side whose heavy rows are cut into chunks; the other
 	// side's heavy-key rows are broadcast to every chunk.
 	Big    int
@@ -202,15 +213,15 @@ type Split struct {
 	hashCast string
 }
 
-// NewSplit lays out j from both inputs' frequencies. partitions > 0 fixes
+// newLayout lays out j from both inputs' frequencies. partitions > 0 fixes
 // the shuffle tasks; 0 derives them from the input rows so that each task
 // gets about target rows. The heavy keys are the union of both inputs'.
-func NewSplit(j *Join, f [2]*Freq, partitions int, target int64) (*Split, error) {
-	cast, err := HashCast(j.Sides[0].KeyType, j.Sides[1].KeyType)
+func newLayout(j *Join, f [2]*Freq, partitions int, target int64) (*layout, error) {
+	cast, err := hashCast(j.Sides[0].KeyType, j.Sides[1].KeyType)
 	if err != nil {
 		return nil, err
 	}
-	s := &Split{Join: j, Freq: f, hashCast: cast}
+	s := &layout{Join: j, Freq: f, hashCast: cast}
 	byText := map[string]int{}
 	var heavyRows [2]int64
 	for i := range 2 {
@@ -243,17 +254,17 @@ func NewSplit(j *Join, f [2]*Freq, partitions int, target int64) (*Split, error)
 		// Chunks as large as a shuffle task, so no task of either path
 		// outgrows the others; never below a thousand rows, which would
 		// only add per-task overhead.
-		per := max(ceilDiv(rest, int64(s.Parts)), AutoFloor)
+		per := max(ceilDiv(rest, int64(s.Parts)), autoFloor)
 		s.Chunks = clamp(ceilDiv(heavyRows[s.Big], per), 1, MaxTasks)
 	}
 	return s, nil
 }
 
 // SetHeavyRows records that HeavyTables[i] holds n rows.
-func (s *Split) SetHeavyRows(i int, n int64) { s.heavyRows[i], s.heavyCounted[i] = n, true }
+func (s *layout) SetHeavyRows(i int, n int64) { s.heavyRows[i], s.heavyCounted[i] = n, true }
 
 // heavyEmpty reports whether side i is known to have no heavy-key rows.
-func (s *Split) heavyEmpty(i int) bool { return s.heavyCounted[i] && s.heavyRows[i] == 0 }
+func (s *layout) heavyEmpty(i int) bool { return s.heavyCounted[i] && s.heavyRows[i] == 0 }
 
 func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }
 
@@ -275,9 +286,9 @@ var intTypes = map[string]int{
 	"UBIGINT": 2, "HUGEINT": 2, "UHUGEINT": 3,
 }
 
-// HashCast returns the type to cast both keys to before hashing, "" when
+// hashCast returns the type to cast both keys to before hashing, "" when
 // the types are equal, or an error when no cast keeps `=`'s meaning.
-func HashCast(lt, rt string) (string, error) {
+func hashCast(lt, rt string) (string, error) {
 	lt, rt = strings.ToUpper(lt), strings.ToUpper(rt)
 	if lt == rt {
 		return "", nil
@@ -295,12 +306,12 @@ func HashCast(lt, rt string) (string, error) {
 	return "", fmt.Errorf("the join key has types %s and %s, which have no common integer type", lt, rt)
 }
 
-// Quote quotes a name for DuckDB.
-func Quote(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+// quote quotes a name for DuckDB.
+func quote(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
 
-// Literal renders a key value read as text (v::VARCHAR) of DuckDB type
+// literal renders a key value read as text (v::VARCHAR) of DuckDB type
 // typ as a SQL literal of that type.
-func Literal(text, typ string) string {
+func literal(text, typ string) string {
 	typ = strings.ToUpper(typ)
 	if _, ok := intTypes[typ]; ok {
 		return text

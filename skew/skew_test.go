@@ -12,11 +12,11 @@ import (
 
 func TestAutoThreshold(t *testing.T) {
 	for med, want := range map[int64]int64{0: 1000, 1: 1000, 100: 1000, 101: 1010, 5000: 50000} {
-		if got := AutoThreshold(med, 0); got != want {
+		if got := autoThreshold(med, 0); got != want {
 			t.Errorf("AutoThreshold(%d) = %d, want %d", med, got, want)
 		}
 	}
-	if got := AutoThreshold(5, 1000000); got != 250000 {
+	if got := autoThreshold(5, 1000000); got != 250000 {
 		t.Errorf("AutoThreshold with 1M-row tasks = %d, want 250000", got)
 	}
 }
@@ -26,7 +26,7 @@ func TestHashCast(t *testing.T) {
 		{"BIGINT", "BIGINT", ""}, {"VARCHAR", "varchar", ""}, {"INTEGER", "BIGINT", "BIGINT"},
 		{"UBIGINT", "BIGINT", "HUGEINT"}, {"UHUGEINT", "INTEGER", "!"}, {"VARCHAR", "INTEGER", "!"},
 	} {
-		got, err := HashCast(c.l, c.r)
+		got, err := hashCast(c.l, c.r)
 		if err != nil {
 			got = "!"
 		}
@@ -40,7 +40,7 @@ func TestLiteral(t *testing.T) {
 	for _, c := range [][3]string{
 		{"42", "BIGINT", "42"}, {"it's", "VARCHAR", "'it''s'"}, {"2024-01-02", "DATE", "CAST('2024-01-02' AS DATE)"},
 	} {
-		if got := Literal(c[0], c[1]); got != c[2] {
+		if got := literal(c[0], c[1]); got != c[2] {
 			t.Errorf("Literal(%q, %s) = %s, want %s", c[0], c[1], got, c[2])
 		}
 	}
@@ -50,9 +50,9 @@ func TestNewSplitLayout(t *testing.T) {
 	j := &Join{Sides: [2]Side{{KeyType: "BIGINT"}, {KeyType: "BIGINT"}}}
 	f := [2]*Freq{
 		{Rows: 1000},
-		{Rows: 9000, Heavy: []Heavy{{Text: "1", Lit: "1", Rows: [2]int64{0, 5000}}}},
+		{Rows: 9000, Heavy: []heavyKey{{Text: "1", Lit: "1", Rows: [2]int64{0, 5000}}}},
 	}
-	s, err := NewSplit(j, f, 0, 1000)
+	s, err := newLayout(j, f, 0, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestNewSplitLayout(t *testing.T) {
 	if s.Parts != 5 || s.Chunks != 5 || s.Big != 1 || len(s.Heavy) != 1 {
 		t.Errorf("parts %d chunks %d big %d heavy %d", s.Parts, s.Chunks, s.Big, len(s.Heavy))
 	}
-	if s, _ = NewSplit(j, f, 3, 1000); s.Parts != 3 {
+	if s, _ = newLayout(j, f, 3, 1000); s.Parts != 3 {
 		t.Errorf("fixed partitions: %d", s.Parts)
 	}
 }
@@ -105,11 +105,11 @@ func rowsOf(t *testing.T, conn *sql.Conn, q string) string {
 	return b.String()
 }
 
-// TestSplitMatchesJoin runs the tasks of splits of every join type, with
+// TestSkewTasksMatchJoin runs the tasks of splits of every join type, with
 // either side chunked, with and without partition tables, on inputs with
 // hubs on both sides, NULL keys and a residual ON condition, and compares
 // the result table with DuckDB's own join.
-func TestSplitMatchesJoin(t *testing.T) {
+func TestSkewTasksMatchJoin(t *testing.T) {
 	db, conn := openDB(t)
 	ctx := context.Background()
 	for _, q := range []string{
@@ -135,13 +135,13 @@ func TestSplitMatchesJoin(t *testing.T) {
 					}
 					// Key 1 is heavy in both inputs, key 2 in r only.
 					f := [2]*Freq{
-						{Rows: 2000, Heavy: []Heavy{{Lit: "1", Text: "1", Rows: [2]int64{300, 0}}}},
-						{Rows: 3000, Heavy: []Heavy{{Lit: "2", Text: "2", Rows: [2]int64{0, 500}}, {Lit: "1", Text: "1", Rows: [2]int64{0, 100}}}},
+						{Rows: 2000, Heavy: []heavyKey{{Lit: "1", Text: "1", Rows: [2]int64{300, 0}}}},
+						{Rows: 3000, Heavy: []heavyKey{{Lit: "2", Text: "2", Rows: [2]int64{0, 500}}, {Lit: "1", Text: "1", Rows: [2]int64{0, 100}}}},
 					}
 					if big == 0 {
 						f[0].Heavy[0].Rows[0] = 5000
 					}
-					s, err := NewSplit(j, f, parts, 400)
+					s, err := newLayout(j, f, parts, 400)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -166,7 +166,7 @@ func TestSplitMatchesJoin(t *testing.T) {
 							t.Fatalf("%s: %s: %v", name, q, err)
 						}
 					}
-					stats, err := Run(ctx, db, 3, s.Tasks())
+					stats, err := runTasks(ctx, db, 3, s.Tasks())
 					if err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}
@@ -175,7 +175,7 @@ func TestSplitMatchesJoin(t *testing.T) {
 					if got != want {
 						t.Errorf("%s: split differs from the join (%d vs %d bytes)", name, len(got), len(want))
 					}
-					if sum := Summarize(stats); sum.Tasks != len(stats) || sum.Broadcast == 0 {
+					if sum := summarize(stats); sum.Tasks != len(stats) || sum.Broadcast == 0 {
 						t.Errorf("%s: summary %+v", name, sum)
 					}
 				}
