@@ -280,7 +280,7 @@ func TestSkewPartitionsFollowTheState(t *testing.T) {
 		SELECT g.id * 2 + t.b, t.k FROM g JOIN two t ON t.k = g.z UNTIL 9 ITERATIONS) SELECT count(*) FROM g`)
 	// The state halves each iteration: 1024, 512, ... 2 rows.
 	shrink := tasks(`WITH ITERATE h(id, z) AS (SELECT i, 0 FROM r ITERATE
-		SELECT DISTINCT h.id DIV 2, o.k FROM h JOIN one o ON o.k = h.z UNTIL 9 ITERATIONS) SELECT count(*) FROM h`)
+		SELECT DISTINCT h.id // 2, o.k FROM h JOIN one o ON o.k = h.z UNTIL 9 ITERATIONS) SELECT count(*) FROM h`)
 	sorted := func(v []int, less func(a, b int) bool) bool {
 		for i := 1; i < len(v); i++ {
 			if less(v[i], v[i-1]) {

@@ -155,17 +155,47 @@ func (p *hparser) tokText(i int) string {
 
 // findIterate returns the index of the WITH of the first WITH ITERATE at
 // or after token i, or -1. "WITH iterate AS (...)" and "WITH iterate(x)
-// AS" are DuckDB CTEs named iterate, not WITH ITERATE.
+// AS (...)" are DuckDB CTEs named iterate, unless the parenthesized body
+// holds ITERATE itself (WITH ITERATE with its name left out).
 func (p *hparser) findIterate(i int) int {
 	for ; i+1 < len(p.toks); i++ {
-		if p.toks[i].Is("WITH") && p.toks[i+1].Is("ITERATE") {
-			if i+2 < len(p.toks) && (p.toks[i+2].Is("AS") || p.toks[i+2].Text == "(") {
-				continue
-			}
-			return i
+		if !p.toks[i].Is("WITH") || !p.toks[i+1].Is("ITERATE") {
+			continue
 		}
+		if i+2 < len(p.toks) && (p.toks[i+2].Is("AS") || p.toks[i+2].Text == "(") && !p.bodyIterates(i+2) {
+			continue
+		}
+		return i
 	}
 	return -1
+}
+
+// bodyIterates reports whether the "AS (...)" after token j (past an
+// optional column list) holds ITERATE at its top level.
+func (p *hparser) bodyIterates(j int) bool {
+	if p.toks[j].Text == "(" {
+		if j = p.close(j); j < 0 {
+			return false
+		}
+		j++
+	}
+	if j+1 >= len(p.toks) || !p.toks[j].Is("AS") || p.toks[j+1].Text != "(" {
+		return false
+	}
+	end := p.close(j + 1)
+	depth := 0
+	for k := j + 1; k < end; k++ {
+		switch p.toks[k].Text {
+		case "(":
+			depth++
+		case ")":
+			depth--
+		}
+		if depth == 1 && p.toks[k].Is("ITERATE") {
+			return true
+		}
+	}
+	return false
 }
 
 // name reads an identifier (bare or double-quoted) at i. Bare names are

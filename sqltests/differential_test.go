@@ -2,7 +2,7 @@ package sqltests
 
 // The differential test of the four parts of WITH ITERATE (issue 9). The
 // brief promises that each part means exactly what DuckDB makes of it.
-// Every query Q of testdata/differential/corpus.sql runs directly on
+// Every query Q of testdata/differential/_corpus.sql runs directly on
 // DuckDB (on the session's connection, bypassing itersql), and then in
 // each place of a WITH ITERATE where a query can stand:
 //
@@ -110,7 +110,7 @@ func TestDifferential(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every corpus query in six places")
 	}
-	corpusPath, err := filepath.Abs("testdata/differential/corpus.sql")
+	corpusPath, err := filepath.Abs("testdata/differential/_corpus.sql")
 	if err != nil {
 		t.Fatal(err)
 	}

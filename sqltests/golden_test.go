@@ -27,8 +27,7 @@ func TestGolden(t *testing.T) {
 	}
 	var paths []string
 	for _, e := range entries {
-		// ldbc has its own checker, differential is TestDifferential's corpus.
-		if e.IsDir() && e.Name() != "ldbc" && e.Name() != "differential" {
+		if e.IsDir() && e.Name() != "ldbc" {
 			paths = append(paths, filepath.Join("testdata", e.Name()))
 		}
 	}
