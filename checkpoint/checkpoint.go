@@ -36,6 +36,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // FormatVersion is the manifest format this package writes and reads. A
@@ -222,10 +223,10 @@ func (s *Store) Load(e Entry, fingerprint string) (*Manifest, error) {
 	case m.Keyed && m.File(RoleDelta) == nil:
 		return nil, bad(nil, "%s of a keyed state lists no delta file", ManifestName)
 	}
+	if err := checkStrings(&m); err != nil {
+		return nil, bad(nil, "%s: %v", ManifestName, err)
+	}
 	for _, f := range m.Files {
-		if f.Name != filepath.Base(f.Name) || f.Name == ManifestName {
-			return nil, bad(nil, "%s lists a bad file name %q", ManifestName, f.Name)
-		}
 		size, sum, err := hashFile(filepath.Join(e.Dir, f.Name), false)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, bad(err, "%s is missing", f.Name)
@@ -241,6 +242,62 @@ func (s *Store) Load(e Entry, fingerprint string) (*Manifest, error) {
 		}
 	}
 	return &m, nil
+}
+
+// checkStrings checks the manifest's strings that reach a file path or
+// SQL: a manifest is data anyone who can write the folder may have written.
+// File names are plain base names of this folder (no path, no glob that
+// read_parquet would expand, no dot file); column and key names are
+// names (they are always quoted where used); the column types are checked
+// against DuckDB's type grammar by the reader, which knows SQL.
+func checkStrings(m *Manifest) error {
+	seen := map[string]bool{}
+	for _, f := range m.Files {
+		if !safeFileName(f.Name) || f.Name == ManifestName || seen[f.Name] {
+			return fmt.Errorf("bad file name %q", f.Name)
+		}
+		seen[f.Name] = true
+		if f.Role != RoleState && f.Role != RoleDelta {
+			return fmt.Errorf("file %s has an unknown role %q", f.Name, f.Role)
+		}
+	}
+	cols := map[string]bool{}
+	for _, c := range m.Columns {
+		if !safeName(c.Name) {
+			return fmt.Errorf("bad column name %q", c.Name)
+		}
+		if !safeName(c.Type) {
+			return fmt.Errorf("bad type %q of column %s", c.Type, c.Name)
+		}
+		cols[c.Name] = true
+	}
+	for _, k := range m.Key {
+		if !cols[k] {
+			return fmt.Errorf("KEY column %q is not one of its columns", k)
+		}
+	}
+	return nil
+}
+
+// safeFileName reports whether name is a file name itersql could have
+// written into a checkpoint folder: letters, digits, '_', '-', '.', not
+// starting with '.'.
+func safeFileName(name string) bool {
+	if name == "" || name[0] == '.' || len(name) > 255 {
+		return false
+	}
+	for _, r := range name {
+		if !(r == '_' || r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// safeName reports whether a name or type string can be passed to DuckDB
+// at all: valid UTF-8, no NUL (the driver's C string would end there).
+func safeName(s string) bool {
+	return s != "" && utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // Pending is a checkpoint being written: invisible until Commit.

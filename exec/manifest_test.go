@@ -1,0 +1,95 @@
+package exec_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/itersql/itersql/checkpoint"
+)
+
+// editManifest rewrites the manifest in dir through edit, as someone who
+// can write the checkpoint folder could.
+func editManifest(t *testing.T, dir string, edit func(m *checkpoint.Manifest)) {
+	t.Helper()
+	p := filepath.Join(dir, checkpoint.ManifestName)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m checkpoint.Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	edit(&m)
+	if b, err = json.Marshal(&m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHostileManifest: a manifest is data, never SQL. Strings that would
+// run SQL or read other files are refused; the checkpoint is skipped with
+// a warning and the run resumes from the one before.
+func TestHostileManifest(t *testing.T) {
+	pwned := filepath.Join(t.TempDir(), "pwned.csv")
+	copyTo := "COPY (SELECT 42) TO '" + pwned + "'"
+	for _, c := range []struct {
+		name, warning string
+		edit          func(m *checkpoint.Manifest)
+	}{
+		{"type with statements", "not one DuckDB type", func(m *checkpoint.Manifest) {
+			// Before the check, the driver ran all three statements.
+			m.Columns[0].Type = "BIGINT) AS id FROM (SELECT 1 AS id); " + copyTo + "; SELECT CAST(1 AS BIGINT"
+		}},
+		{"type with a subquery", "not one DuckDB type", func(m *checkpoint.Manifest) {
+			m.Columns[0].Type = "BIGINT) AS id, (SELECT 1"
+		}},
+		{"type ending in a comment", "not one DuckDB type", func(m *checkpoint.Manifest) {
+			m.Columns[0].Type = "BIGINT --"
+		}},
+		{"glob file name", `bad file name "*.parquet"`, func(m *checkpoint.Manifest) {
+			m.Files[0].Name = "*.parquet"
+		}},
+		{"file outside the folder", `bad file name "../000005/state.parquet"`, func(m *checkpoint.Manifest) {
+			m.Files[0].Name = "../000005/state.parquet"
+		}},
+		{"NUL in a name", `bad column name`, func(m *checkpoint.Manifest) {
+			m.Columns[0].Name = "id\x00"
+		}},
+		{"key not a column", `KEY column "x" is not one of its columns`, func(m *checkpoint.Manifest) {
+			m.Key = []string{"x"}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, "")
+			e.crash(ccKey)
+			editManifest(t, filepath.Join(e.store(), "000010"), c.edit)
+			e.must("SET resume = on")
+			res := e.must(ccKey)
+			if !e.noticed("warning: the checkpoint of cc at iteration 10 is not used: ") || !e.noticed(c.warning) {
+				t.Errorf("notices %q, want a warning with %q", e.notices, c.warning)
+			}
+			if res.Stats[0].Iteration != 5 {
+				t.Errorf("resumed at %d, want 5", res.Stats[0].Iteration)
+			}
+			if _, err := os.Stat(pwned); err == nil {
+				t.Errorf("the manifest ran SQL: %s exists", pwned)
+			}
+		})
+	}
+	// A valid type of another spelling is accepted.
+	t.Run("valid type", func(t *testing.T) {
+		e := newEnv(t, "")
+		e.crash(ccKey)
+		editManifest(t, filepath.Join(e.store(), "000010"), func(m *checkpoint.Manifest) { m.Columns[1].Type = "int8" })
+		e.must("SET resume = on")
+		if res := e.must(ccKey); res.Stats[0].Iteration != 10 || strings.Contains(strings.Join(e.notices, "\n"), "warning") {
+			t.Errorf("resumed at %d, notices %q", res.Stats[0].Iteration, e.notices)
+		}
+	})
+}
