@@ -31,8 +31,8 @@ import (
 // ckptRun is what one run knows about its checkpoints.
 type ckptRun struct {
 	base        string // the checkpoint directory, resolved
-	createdBase bool   // this run created base (so may remove it when empty)
 	store       *checkpoint.Store
+	lock        *checkpoint.Lock // this run's hold on store, released when the run ends
 	fingerprint string
 	normalized  string
 	// inputs are the fingerprints of the tables the statement reads, taken
@@ -65,9 +65,23 @@ func (r *run) checkpoints() (*ckptRun, error) {
 	if err := r.s.conn.QueryRowContext(r.ctx, "SELECT version()").Scan(&version); err != nil {
 		return nil, fmt.Errorf("checkpoints: DuckDB version: %w", err)
 	}
+	store := &checkpoint.Store{Dir: checkpoint.StatementDir(base, r.p.Name, fp)}
+	// Two runs of one statement would delete each other's checkpoints:
+	// the second fails at once, naming the first.
+	lock, err := store.Lock()
+	var inUse *checkpoint.InUseError
+	if errors.As(err, &inUse) {
+		return nil, err
+	}
+	if err != nil {
+		// Fail now rather than at the first checkpoint: the folder is
+		// unusable (a file, no permission), and will stay so.
+		return nil, fmt.Errorf("checkpoints of %s in %s: %w", r.p.Name, store.Dir, err)
+	}
 	r.ckpt = &ckptRun{
 		base:        base,
-		store:       &checkpoint.Store{Dir: checkpoint.StatementDir(base, r.p.Name, fp)},
+		store:       store,
+		lock:        lock,
 		fingerprint: fp,
 		normalized:  norm,
 		duckdb:      version,
@@ -451,9 +465,6 @@ func (r *run) writeCheckpoint(c *ckptRun, k int, state, delta string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(c.base); errors.Is(err, os.ErrNotExist) {
-		c.createdBase = true
-	}
 	pend, err := c.store.Begin(k)
 	if err != nil {
 		return err
@@ -524,10 +535,16 @@ func (r *run) checkpointFinish() {
 	}
 	if err := c.store.Remove(); err != nil {
 		r.s.warn("could not remove the checkpoints of %s: %v", r.p.Name, err)
-		return
 	}
-	if c.createdBase || r.s.Settings.CheckpointDir == "" {
-		os.Remove(c.base) // only if empty: other statements' checkpoints stay
+}
+
+// checkpointRelease ends the run's hold on its checkpoint folder, success
+// or not; the folder goes if that leaves it empty (checkpoint.Lock).
+func (r *run) checkpointRelease() {
+	if c := r.ckpt; c != nil {
+		if err := c.lock.Release(); err != nil {
+			r.s.warn("could not release the checkpoint folder of %s: %v", r.p.Name, err)
+		}
 	}
 }
 

@@ -41,6 +41,7 @@ func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *
 	r := &run{s: s, p: p, ctx: ctx, id: s.seq, live: map[string]bool{}, analyze: analyze, start: time.Now()}
 	r.skewInit()
 	defer func() {
+		r.checkpointRelease()
 		if cerr := r.dropAll(); cerr != nil && err == nil {
 			err = cerr
 		}

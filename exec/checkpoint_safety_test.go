@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,4 +93,40 @@ func TestHostileManifest(t *testing.T) {
 			t.Errorf("resumed at %d, notices %q", res.Stats[0].Iteration, e.notices)
 		}
 	})
+}
+
+// TestCheckpointFolderInUse: a second run of a statement whose folder is
+// held fails at once, naming the holder's process.
+func TestCheckpointFolderInUse(t *testing.T) {
+	e := newEnv(t, "")
+	e.crash(ccKey)
+	held, err := (&checkpoint.Store{Dir: e.store()}).Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	e.must("SET resume = on")
+	_, err = e.exec(ccKey)
+	want := "checkpoint folder " + e.store() + " is in use by process " + strconv.Itoa(os.Getpid())
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+	if e.iterations() == nil {
+		t.Errorf("the refused run touched the checkpoints")
+	}
+}
+
+// TestFailedRunLeavesNoFolder: a run that fails before its first
+// checkpoint leaves no statement folder, nor the checkpoint folder it
+// created.
+func TestFailedRunLeavesNoFolder(t *testing.T) {
+	e := newEnv(t, "")
+	base := filepath.Join(e.dir, "new")
+	e.must("SET checkpoint_dir = '" + base + "'; SET checkpoint_every = 5; SET max_iterations = 3")
+	if _, err := e.exec(ccKey); err == nil {
+		t.Fatal("want the max_iterations error")
+	}
+	if _, err := os.Stat(base); !os.IsNotExist(err) {
+		t.Errorf("%s left: %v", base, err)
+	}
 }
