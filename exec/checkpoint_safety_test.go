@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/itersql/itersql/checkpoint"
+	"github.com/itersql/itersql/internal/sqlscan"
 )
 
 // editManifest rewrites the manifest in dir through edit, as someone who
@@ -129,4 +130,20 @@ func TestFailedRunLeavesNoFolder(t *testing.T) {
 	if _, err := os.Stat(base); !os.IsNotExist(err) {
 		t.Errorf("%s left: %v", base, err)
 	}
+}
+
+// TestOneStatementPerCall: SQL the engine hands DuckDB is one statement;
+// a second one in the string is an error, not run.
+func TestOneStatementPerCall(t *testing.T) {
+	e := newEnv(t, "")
+	dir := t.TempDir()
+	pwned := filepath.Join(dir, "pwned.csv")
+	_, err := e.s.Exec(t.Context(), "SELECT 1; COPY (SELECT 42) TO '"+pwned+"'", sqlscan.Pos{Line: 1, Col: 1})
+	if err == nil || !strings.Contains(err.Error(), "refused to run 2 statements given as one") {
+		t.Errorf("got %v", err)
+	}
+	if _, err := os.Stat(pwned); err == nil {
+		t.Errorf("the second statement ran")
+	}
+	e.must("SELECT 1; -- a comment after the only statement")
 }

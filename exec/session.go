@@ -100,8 +100,28 @@ func (s *Session) Close() error {
 	return errors.Join(s.conn.Close(), s.db.Close())
 }
 
+// oneStatement refuses SQL that holds more than one statement. DuckDB's
+// driver runs every statement of a string it is given, so a string that
+// ends one statement and starts another (a ';' where a name, a type from a
+// checkpoint manifest or a comment should have been) would run SQL nobody
+// asked for. sqlscan reads statements as DuckDB does (FuzzSplit).
+func oneStatement(q string) error {
+	stmts, rest, _ := sqlscan.Split(q, sqlscan.Pos{Line: 1, Col: 1})
+	n := len(stmts)
+	if strings.TrimSpace(rest) != "" {
+		n++
+	}
+	if n > 1 {
+		return fmt.Errorf("refused to run %d statements given as one (one statement per call)", n)
+	}
+	return nil
+}
+
 // query runs SQL on the session connection and reads all rows.
 func (s *Session) query(ctx context.Context, q string) (*Result, error) {
+	if err := oneStatement(q); err != nil {
+		return nil, err
+	}
 	rows, err := s.conn.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
@@ -133,6 +153,9 @@ func ReadRows(rows *sql.Rows) (*Result, error) {
 
 // exec runs SQL that returns no rows.
 func (s *Session) exec(ctx context.Context, q string) (int64, error) {
+	if err := oneStatement(q); err != nil {
+		return 0, err
+	}
 	r, err := s.conn.ExecContext(ctx, q)
 	if err != nil {
 		return 0, err
