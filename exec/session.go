@@ -49,8 +49,9 @@ type Session struct {
 	// "resuming cc at iteration 40 from ...", warnings about damaged
 	// checkpoints. nil drops them.
 	Notice   func(msg string)
-	seq      int  // numbers the temp tables of each run so runs never collide
-	attached bool // SharedCatalog is attached
+	seq      int    // numbers the temp tables of each run so runs never collide
+	attached bool   // SharedCatalog is attached
+	spillDir string // DuckDB's temp_directory for this session (exec/spill.go)
 	// freq caches skew detection of inputs that read no iteration state,
 	// from one statement to the next until a statement that may write
 	// (see readOnly) clears it. A stale entry could only unbalance a
@@ -86,7 +87,16 @@ func Open(path string) (*Session, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
-	return &Session{db: db, conn: conn, Settings: DefaultSettings()}, nil
+	s := &Session{db: db, conn: conn, Settings: DefaultSettings()}
+	sweepSpillDirs(path)
+	if s.spillDir, err = newSpillDir(path); err == nil {
+		_, err = s.exec(context.Background(), "SET temp_directory = "+sqlString(s.spillDir))
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %q: spill folder: %w", path, err)
+	}
+	return s, nil
 }
 
 // DB is the DuckDB database under the session.
@@ -95,9 +105,14 @@ func (s *Session) DB() *sql.DB { return s.db }
 // Conn is the session's own connection, the one that sees its temp tables.
 func (s *Session) Conn() *sql.Conn { return s.conn }
 
-// Close closes the connection and the database.
+// Close closes the connection and the database, and removes the
+// session's spill folder.
 func (s *Session) Close() error {
-	return errors.Join(s.conn.Close(), s.db.Close())
+	err := errors.Join(s.conn.Close(), s.db.Close())
+	if s.spillDir != "" {
+		err = errors.Join(err, removeSpillDir(s.spillDir))
+	}
+	return err
 }
 
 // oneStatement refuses SQL that holds more than one statement. DuckDB's
