@@ -122,7 +122,7 @@ func Fingerprint(text string) string {
 func StatementDir(base, name, fingerprint string) string {
 	var b strings.Builder
 	for _, r := range name {
-		if r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+		if plainChar(r) {
 			b.WriteRune(r)
 		} else {
 			b.WriteRune('_')
@@ -366,11 +366,18 @@ func safeFileName(name string) bool {
 		return false
 	}
 	for _, r := range name {
-		if !(r == '_' || r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+		if !plainChar(r) && r != '.' {
 			return false
 		}
 	}
 	return true
+}
+
+// plainChar reports whether r may appear in a file name itersql makes:
+// ASCII letters and digits, '_' and '-', which mean nothing to a shell, a
+// glob or a path on any system.
+func plainChar(r rune) bool {
+	return r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
 }
 
 // safeName reports whether a name or type string can be passed to DuckDB
