@@ -66,6 +66,11 @@ func duckASTs(src string) (asts []string, ok bool) {
 	return asts, true
 }
 
+// maxDifferential bounds the inputs FuzzSplit also gives DuckDB: its
+// parser takes seconds on a few thousand operator characters ("+++..."),
+// which stalls the fuzzer without telling anything about statement ends.
+const maxDifferential = 256
+
 // pieces is what a script runs: Split's statements and, as the script
 // reader does, the text after the last ';' if it holds a token.
 func pieces(src string) []string {
@@ -95,6 +100,9 @@ func FuzzSplit(f *testing.F) {
 		got := pieces(src)
 		Complete(src)
 		Tokens(src, Pos{1, 1})
+		if len(src) > maxDifferential {
+			return
+		}
 		want, ok := duckStatements(src)
 		if !ok {
 			return
