@@ -35,7 +35,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // FormatVersion is the manifest format this package writes and reads. A
@@ -120,7 +122,7 @@ func Fingerprint(text string) string {
 func StatementDir(base, name, fingerprint string) string {
 	var b strings.Builder
 	for _, r := range name {
-		if r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+		if plainChar(r) {
 			b.WriteRune(r)
 		} else {
 			b.WriteRune('_')
@@ -137,8 +139,19 @@ func StatementDir(base, name, fingerprint string) string {
 }
 
 // Store is the checkpoint folder of one statement.
+//
+// What it deletes (docs/checkpoints.md, "File safety"): only files it
+// writes, by name (the manifest, its temporary, and the data files a
+// manifest or a checkpoint being written names), in iteration folders
+// named exactly as it names them; a folder only once it is empty, and the
+// folders above the statement's only if this process created them. It
+// never removes a tree, and never follows a symbolic link: a statement
+// or iteration folder that is a link is refused or left alone.
 type Store struct {
 	Dir string
+	// created are the folders above Dir (Dir's parent first) that this
+	// process created, so the last cleanup may remove them when empty.
+	created []string
 }
 
 // Entry is one iteration folder of a store, complete or not.
@@ -156,9 +169,76 @@ func (e Entry) HasManifest() bool {
 
 func iterName(k int) string { return fmt.Sprintf("%06d", k) }
 
+// iteration reads a folder name written by iterName. Names it would not
+// write ("0000007", "+5", "7") are someone else's, and never touched.
+func iteration(name string) (int, bool) {
+	k, err := strconv.Atoi(name)
+	if err != nil || k < 0 || iterName(k) != name {
+		return 0, false
+	}
+	return k, true
+}
+
+// dataFiles are the names of the data files a checkpoint may hold: what
+// Pending.Path is asked for by exec, one per role.
+var dataFiles = []string{RoleState + ".parquet", RoleDelta + ".parquet"}
+
+// checkDir refuses a statement folder that is a symbolic link or not a
+// folder: its files would be written, read and deleted somewhere else.
+// One that does not exist yet is fine.
+func (s *Store) checkDir() error {
+	fi, err := os.Lstat(s.Dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("checkpoint folder: %w", err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("checkpoint folder %s is a symbolic link; itersql does not follow links in its checkpoint folders (remove it, or set checkpoint_dir to where it points)", s.Dir)
+	case !fi.IsDir():
+		return fmt.Errorf("checkpoint folder %s is not a folder", s.Dir)
+	}
+	return nil
+}
+
+// mkdir creates the statement folder and what is missing above it,
+// remembering which of those folders this process created.
+func (s *Store) mkdir() error {
+	if err := s.checkDir(); err != nil {
+		return err
+	}
+	var missing []string
+	for d := filepath.Dir(s.Dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || d == filepath.Dir(d) {
+			break
+		}
+		missing = append(missing, d)
+	}
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return fmt.Errorf("create checkpoint folder: %w", err)
+	}
+	s.created = append(s.created, missing...)
+	return nil
+}
+
+// Tidy removes the statement folder if it is empty, then the folders
+// above it that this process created, if they are empty too. A folder
+// holding anything (another statement's checkpoints, a user's file) stays.
+func (s *Store) Tidy() {
+	for _, d := range append([]string{s.Dir}, s.created...) {
+		if os.Remove(d) != nil {
+			return
+		}
+	}
+	s.created = nil
+}
+
 // List returns the store's iteration folders, newest first. A store that
 // does not exist has none.
 func (s *Store) List() ([]Entry, error) {
+	if err := s.checkDir(); err != nil {
+		return nil, err
+	}
 	des, err := os.ReadDir(s.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -168,11 +248,11 @@ func (s *Store) List() ([]Entry, error) {
 	}
 	var out []Entry
 	for _, de := range des {
-		if !de.IsDir() {
+		if !de.IsDir() { // a file, or a link (ReadDir does not follow it)
 			continue
 		}
-		k, err := strconv.Atoi(de.Name())
-		if err != nil || k < 0 {
+		k, ok := iteration(de.Name())
+		if !ok {
 			continue
 		}
 		out = append(out, Entry{Iteration: k, Dir: filepath.Join(s.Dir, de.Name())})
@@ -222,10 +302,10 @@ func (s *Store) Load(e Entry, fingerprint string) (*Manifest, error) {
 	case m.Keyed && m.File(RoleDelta) == nil:
 		return nil, bad(nil, "%s of a keyed state lists no delta file", ManifestName)
 	}
+	if err := checkStrings(&m); err != nil {
+		return nil, bad(nil, "%s: %v", ManifestName, err)
+	}
 	for _, f := range m.Files {
-		if f.Name != filepath.Base(f.Name) || f.Name == ManifestName {
-			return nil, bad(nil, "%s lists a bad file name %q", ManifestName, f.Name)
-		}
 		size, sum, err := hashFile(filepath.Join(e.Dir, f.Name), false)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, bad(err, "%s is missing", f.Name)
@@ -243,6 +323,69 @@ func (s *Store) Load(e Entry, fingerprint string) (*Manifest, error) {
 	return &m, nil
 }
 
+// checkStrings checks the manifest's strings that reach a file path or
+// SQL: a manifest is data anyone who can write the folder may have written.
+// File names are plain base names of this folder (no path, no glob that
+// read_parquet would expand, no dot file); column and key names are
+// names (they are always quoted where used); the column types are checked
+// against DuckDB's type grammar by the reader, which knows SQL.
+func checkStrings(m *Manifest) error {
+	seen := map[string]bool{}
+	for _, f := range m.Files {
+		if !safeFileName(f.Name) || f.Name == ManifestName || seen[f.Name] {
+			return fmt.Errorf("bad file name %q", f.Name)
+		}
+		seen[f.Name] = true
+		if f.Role != RoleState && f.Role != RoleDelta {
+			return fmt.Errorf("file %s has an unknown role %q", f.Name, f.Role)
+		}
+	}
+	cols := map[string]bool{}
+	for _, c := range m.Columns {
+		if !safeName(c.Name) {
+			return fmt.Errorf("bad column name %q", c.Name)
+		}
+		if !safeName(c.Type) {
+			return fmt.Errorf("bad type %q of column %s", c.Type, c.Name)
+		}
+		cols[c.Name] = true
+	}
+	for _, k := range m.Key {
+		if !cols[k] {
+			return fmt.Errorf("KEY column %q is not one of its columns", k)
+		}
+	}
+	return nil
+}
+
+// safeFileName reports whether name is a file name itersql could have
+// written into a checkpoint folder: letters, digits, '_', '-', '.', not
+// starting with '.'.
+func safeFileName(name string) bool {
+	if name == "" || name[0] == '.' || len(name) > 255 {
+		return false
+	}
+	for _, r := range name {
+		if !plainChar(r) && r != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainChar reports whether r may appear in a file name itersql makes:
+// ASCII letters and digits, '_' and '-', which mean nothing to a shell, a
+// glob or a path on any system.
+func plainChar(r rune) bool {
+	return r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+}
+
+// safeName reports whether a name or type string can be passed to DuckDB
+// at all: valid UTF-8, no NUL (the driver's C string would end there).
+func safeName(s string) bool {
+	return s != "" && utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
 // Pending is a checkpoint being written: invisible until Commit.
 type Pending struct {
 	store *Store
@@ -253,11 +396,15 @@ type Pending struct {
 // Begin starts the checkpoint of iteration k in a fresh folder (a folder
 // left by an interrupted write of the same iteration is removed first).
 func (s *Store) Begin(k int) (*Pending, error) {
+	if err := s.mkdir(); err != nil {
+		return nil, err
+	}
 	dir := filepath.Join(s.Dir, iterName(k))
 	if err := removeCheckpoint(dir); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// The folder may stay because a file that is not itersql's is in it.
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("create checkpoint folder: %w", err)
 	}
 	return &Pending{store: s, iter: k, Dir: dir}, nil
@@ -266,8 +413,14 @@ func (s *Store) Begin(k int) (*Pending, error) {
 // Path is where the file name of the checkpoint goes.
 func (p *Pending) Path(name string) string { return filepath.Join(p.Dir, name) }
 
-// Abort removes what was written of the checkpoint.
-func (p *Pending) Abort() error { return removeCheckpoint(p.Dir) }
+// Abort removes what was written of the checkpoint, and the folders
+// above it if that leaves them empty (a first checkpoint that fails
+// leaves no empty statement folder).
+func (p *Pending) Abort() error {
+	err := removeCheckpoint(p.Dir)
+	p.store.Tidy()
+	return err
+}
 
 // Commit makes the checkpoint durable and visible: it syncs every file of
 // m and records its size and checksum, then writes the manifest under a
@@ -328,7 +481,8 @@ func (s *Store) Prune(keep ...int) error {
 	return errors.Join(errs...)
 }
 
-// Remove deletes the store with all its checkpoints.
+// Remove deletes all the store's checkpoints, then the statement folder
+// if nothing else is in it (see Tidy).
 func (s *Store) Remove() error {
 	entries, err := s.List()
 	if err != nil {
@@ -339,22 +493,52 @@ func (s *Store) Remove() error {
 			return err
 		}
 	}
-	if err := os.RemoveAll(s.Dir); err != nil {
-		return fmt.Errorf("remove checkpoints: %w", err)
+	s.Tidy()
+	return nil
+}
+
+// removeCheckpoint deletes the files of the checkpoint folder dir that
+// itersql writes, then the folder if that empties it. The manifest goes
+// first, so a crash halfway leaves an incomplete folder (ignored) rather
+// than a manifest without its files. A folder that is a link, or not a
+// folder, is left alone.
+func removeCheckpoint(dir string) error {
+	fi, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("remove checkpoint: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("remove checkpoint: %s is not a folder (a link or a file is not itersql's)", dir)
+	}
+	names := []string{ManifestName}
+	if data, err := os.ReadFile(filepath.Join(dir, ManifestName)); err == nil {
+		var m Manifest
+		if json.Unmarshal(data, &m) == nil && checkStrings(&m) == nil {
+			for _, f := range m.Files {
+				names = append(names, f.Name)
+			}
+		}
+	}
+	names = append(names, ManifestName+".tmp")
+	names = append(names, dataFiles...)
+	for _, name := range names {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove checkpoint: %w", err)
+		}
+	}
+	// Only if empty: a file itersql did not write keeps its folder.
+	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) && !isNotEmpty(err) {
+		return fmt.Errorf("remove checkpoint: %w", err)
 	}
 	return nil
 }
 
-// removeCheckpoint deletes the manifest first, so a crash halfway leaves
-// an incomplete folder (ignored) rather than a manifest without its files.
-func removeCheckpoint(dir string) error {
-	if err := os.Remove(filepath.Join(dir, ManifestName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("remove checkpoint: %w", err)
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return fmt.Errorf("remove checkpoint: %w", err)
-	}
-	return nil
+// isNotEmpty reports whether err is removing a folder that holds files.
+func isNotEmpty(err error) bool {
+	return errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST)
 }
 
 // hashFile returns the size and hex SHA-256 of a file; sync also flushes

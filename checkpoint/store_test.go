@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -156,8 +157,17 @@ func TestListPruneRemove(t *testing.T) {
 	if err := s.Remove(); err != nil {
 		t.Fatal(err)
 	}
+	// What is not itersql's stays, and so does the folder holding it.
+	if des, _ := os.ReadDir(s.Dir); len(des) != 2 {
+		t.Errorf("after Remove: %v, want not-an-iteration and 000003", des)
+	}
+	os.Remove(filepath.Join(s.Dir, "000003"))
+	os.Remove(filepath.Join(s.Dir, "not-an-iteration"))
+	if err := s.Remove(); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := os.Stat(s.Dir); !os.IsNotExist(err) {
-		t.Errorf("store left: %v", err)
+		t.Errorf("empty store left: %v", err)
 	}
 }
 
@@ -172,4 +182,117 @@ func TestStatementDir(t *testing.T) {
 			t.Errorf("StatementDir(%q) = %s, want %s", name, got, want)
 		}
 	}
+}
+
+// TestDeletesOnlyItsOwn: Prune and Remove delete the files itersql writes
+// and nothing else: a user's file and folders whose names only look like
+// iterations survive, and so do the folders holding them.
+func TestDeletesOnlyItsOwn(t *testing.T) {
+	s := &Store{Dir: filepath.Join(t.TempDir(), "cc-0123")}
+	fp := Fingerprint("x")
+	write(t, s, 5, fp)
+	write(t, s, 10, fp)
+	mine := []string{
+		"notes.txt", "0000007/state.parquet", "+5/state.parquet", "7/manifest.json",
+		"000005/notes.txt", // a user's file inside an iteration folder
+	}
+	for _, p := range mine {
+		p = filepath.Join(s.Dir, p)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Prune(10); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range mine {
+		if b, err := os.ReadFile(filepath.Join(s.Dir, p)); err != nil || string(b) != "mine" {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	for _, p := range []string{"000010", "000005/state.parquet", "000005/" + ManifestName} {
+		if _, err := os.Lstat(filepath.Join(s.Dir, p)); !os.IsNotExist(err) {
+			t.Errorf("%s left: %v", p, err)
+		}
+	}
+}
+
+// TestSymlinksNotFollowed: a statement folder that is a link is refused;
+// an iteration folder that is a link is neither listed nor deleted
+// through. The files they point to survive.
+func TestSymlinksNotFollowed(t *testing.T) {
+	base := t.TempDir()
+	target := filepath.Join(base, "elsewhere")
+	real := &Store{Dir: target}
+	write(t, real, 5, Fingerprint("x"))
+	targetFiles := []string{"000005/state.parquet", "000005/" + ManifestName}
+
+	linked := &Store{Dir: filepath.Join(base, "cc-0123")}
+	if err := os.Symlink(target, linked.Dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := linked.List(); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("List of a linked statement folder: %v", err)
+	}
+	if err := linked.Remove(); err == nil {
+		t.Errorf("Remove of a linked statement folder succeeded")
+	}
+	if _, err := linked.Begin(6); err == nil {
+		t.Errorf("Begin in a linked statement folder succeeded")
+	}
+	if _, err := linked.Lock(); err == nil {
+		t.Errorf("Lock of a linked statement folder succeeded")
+	}
+
+	s := &Store{Dir: filepath.Join(base, "cc-4567")}
+	write(t, s, 1, Fingerprint("x"))
+	if err := os.Symlink(filepath.Join(target, "000005"), filepath.Join(s.Dir, "000005")); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := s.List(); len(entries) != 1 || entries[0].Iteration != 1 {
+		t.Errorf("List: %v", entries)
+	}
+	if _, err := s.Begin(5); err == nil {
+		t.Errorf("Begin over a linked iteration folder succeeded")
+	}
+	s.Prune()
+	s.Remove()
+	for _, p := range targetFiles {
+		if _, err := os.Stat(filepath.Join(target, p)); err != nil {
+			t.Errorf("a link's target was deleted: %v", err)
+		}
+	}
+}
+
+// TestLock: one run per statement folder; the second fails at once and
+// names the first's process; a released folder can be taken again, and
+// one the lock created is removed when released empty.
+func TestLock(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "ckpt")
+	s := &Store{Dir: filepath.Join(base, "cc-0123")}
+	l, err := s.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inUse *InUseError
+	_, err = (&Store{Dir: s.Dir}).Lock()
+	if !errors.As(err, &inUse) || inUse.PID != os.Getpid() ||
+		!strings.Contains(err.Error(), "checkpoint folder "+s.Dir+" is in use by process "+strconv.Itoa(os.Getpid())) {
+		t.Fatalf("second lock: %v", err)
+	}
+	if err := l.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(base); !os.IsNotExist(err) {
+		t.Errorf("folders the lock created are left: %v", err)
+	}
+	l2, err := (&Store{Dir: s.Dir}).Lock()
+	if err != nil {
+		t.Fatalf("lock after release: %v", err)
+	}
+	l2.Release()
 }

@@ -11,15 +11,18 @@ package exec
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/itersql/itersql/checkpoint"
+	"github.com/itersql/itersql/internal/duckast"
 	"github.com/itersql/itersql/internal/sqlscan"
 	"github.com/itersql/itersql/parser"
 	"github.com/itersql/itersql/planner"
@@ -28,8 +31,8 @@ import (
 // ckptRun is what one run knows about its checkpoints.
 type ckptRun struct {
 	base        string // the checkpoint directory, resolved
-	createdBase bool   // this run created base (so may remove it when empty)
 	store       *checkpoint.Store
+	lock        *checkpoint.Lock // this run's hold on store, released when the run ends
 	fingerprint string
 	normalized  string
 	// inputs are the fingerprints of the tables the statement reads, taken
@@ -62,9 +65,23 @@ func (r *run) checkpoints() (*ckptRun, error) {
 	if err := r.s.conn.QueryRowContext(r.ctx, "SELECT version()").Scan(&version); err != nil {
 		return nil, fmt.Errorf("checkpoints: DuckDB version: %w", err)
 	}
+	store := &checkpoint.Store{Dir: checkpoint.StatementDir(base, r.p.Name, fp)}
+	// Two runs of one statement would delete each other's checkpoints:
+	// the second fails at once, naming the first.
+	lock, err := store.Lock()
+	var inUse *checkpoint.InUseError
+	if errors.As(err, &inUse) {
+		return nil, err
+	}
+	if err != nil {
+		// Fail now rather than at the first checkpoint: the folder is
+		// unusable (a file, no permission), and will stay so.
+		return nil, fmt.Errorf("checkpoints of %s in %s: %w", r.p.Name, store.Dir, err)
+	}
 	r.ckpt = &ckptRun{
 		base:        base,
-		store:       &checkpoint.Store{Dir: checkpoint.StatementDir(base, r.p.Name, fp)},
+		store:       store,
+		lock:        lock,
 		fingerprint: fp,
 		normalized:  norm,
 		duckdb:      version,
@@ -309,6 +326,56 @@ func parquetLossy(typ string) bool {
 	return strings.Contains(t, "HUGEINT") || strings.Contains(t, "INTERVAL") || strings.Contains(t, "TIME WITH TIME ZONE")
 }
 
+// castShape is DuckDB's AST of SELECT CAST(NULL AS INTEGER) without its
+// type: what checkType compares others with.
+var castShape = sync.OnceValues(func() (string, error) { return castWithoutType("INTEGER") })
+
+// castWithoutType parses SELECT CAST(NULL AS typ) with DuckDB's parser and
+// returns its AST with the cast's type left out, or an error if DuckDB
+// does not read it as one query with one cast.
+func castWithoutType(typ string) (string, error) {
+	stmts, err := duckast.Parse("SELECT CAST(NULL AS " + typ + ")")
+	if err != nil {
+		return "", err
+	}
+	if len(stmts) != 1 {
+		return "", fmt.Errorf("%d statements", len(stmts))
+	}
+	node := duckast.Clone(stmts[0].JSON).(duckast.Node)
+	sel := duckast.List(duckast.Obj(node, "node"), "select_list")
+	if len(sel) != 1 {
+		return "", fmt.Errorf("%d expressions", len(sel))
+	}
+	cast, ok := sel[0].(duckast.Node)
+	if !ok || duckast.Str(cast, "class") != "CAST" {
+		return "", errors.New("not a cast")
+	}
+	delete(cast, "cast_type")
+	b, err := json.Marshal(node)
+	return string(b), err
+}
+
+// checkType accepts a column type read from a manifest only if DuckDB
+// parses SELECT CAST(NULL AS <type>) as exactly that query, differing
+// from SELECT CAST(NULL AS INTEGER) in the type alone: then the text is
+// one type in DuckDB's grammar, and pasting it into a CAST runs nothing
+// else. A manifest is data anyone who can write the folder may have
+// written (a type of "INTEGER); COPY ... TO ...; --" would otherwise run).
+func checkType(typ string) error {
+	want, err := castShape()
+	if err != nil {
+		return err
+	}
+	got, err := castWithoutType(typ)
+	if err != nil {
+		return fmt.Errorf("not one DuckDB type: %w", err)
+	}
+	if got != want {
+		return errors.New("not one DuckDB type")
+	}
+	return nil
+}
+
 // load reads checkpoint m into the tables state and delta and checks that
 // what it read is what was written.
 func (r *run) load(m *checkpoint.Manifest, e checkpoint.Entry, state, delta string) (int64, error) {
@@ -320,6 +387,9 @@ func (r *run) load(m *checkpoint.Manifest, e checkpoint.Entry, state, delta stri
 	}
 	var sel []string
 	for _, col := range m.Columns {
+		if err := checkType(col.Type); err != nil {
+			return 0, bad("its manifest gives column %s the type %q: %v", planner.Quote(col.Name), col.Type, err)
+		}
 		q := planner.Quote(col.Name)
 		sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", q, col.Type, q))
 	}
@@ -395,9 +465,6 @@ func (r *run) writeCheckpoint(c *ckptRun, k int, state, delta string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(c.base); errors.Is(err, os.ErrNotExist) {
-		c.createdBase = true
-	}
 	pend, err := c.store.Begin(k)
 	if err != nil {
 		return err
@@ -468,10 +535,16 @@ func (r *run) checkpointFinish() {
 	}
 	if err := c.store.Remove(); err != nil {
 		r.s.warn("could not remove the checkpoints of %s: %v", r.p.Name, err)
-		return
 	}
-	if c.createdBase || r.s.Settings.CheckpointDir == "" {
-		os.Remove(c.base) // only if empty: other statements' checkpoints stay
+}
+
+// checkpointRelease ends the run's hold on its checkpoint folder, success
+// or not; the folder goes if that leaves it empty (checkpoint.Lock).
+func (r *run) checkpointRelease() {
+	if c := r.ckpt; c != nil {
+		if err := c.lock.Release(); err != nil {
+			r.s.warn("could not release the checkpoint folder of %s: %v", r.p.Name, err)
+		}
 	}
 }
 

@@ -445,7 +445,20 @@ func TestCheckpointDirDefault(t *testing.T) {
 	if !strings.HasPrefix(e.store(), filepath.Join(dir, "g.duckdb.itersql", "cc-")) {
 		t.Errorf("store %s", e.store())
 	}
+	store := e.store()
 	e.must("SET resume = on")
+	e.must(ccPlain)
+	// The statement's folder goes; the default folder was created by the
+	// crashed run, not this one, so it stays (docs/checkpoints.md).
+	if _, err := os.Stat(store); !os.IsNotExist(err) {
+		t.Errorf("the statement folder is left after success: %v", err)
+	}
+	if _, err := os.Stat(e.dir); err != nil {
+		t.Errorf("the default folder, not created by this run, was removed: %v", err)
+	}
+	// A run that creates the default folder and succeeds leaves nothing.
+	os.Remove(e.dir)
+	e.must("SET resume = off")
 	e.must(ccPlain)
 	if _, err := os.Stat(e.dir); !os.IsNotExist(err) {
 		t.Errorf("the default folder is left after success: %v", err)

@@ -3,6 +3,8 @@ package exec
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/itersql/itersql/internal/sqlscan"
@@ -11,8 +13,40 @@ import (
 )
 
 // Exec runs one statement (without its ';') that starts at pos in the
-// user's text. Errors are *sqlscan.Error, positioned in that text.
-func (s *Session) Exec(ctx context.Context, src string, pos sqlscan.Pos) (*Result, error) {
+// user's text. Errors are *sqlscan.Error, positioned in that text. A
+// panic in itersql is such an error too, wrapping an *InternalError: the
+// statement fails, the session (and its in-memory data) lives on.
+func (s *Session) Exec(ctx context.Context, src string, pos sqlscan.Pos) (res *Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			ie := &InternalError{Value: v, Stack: debug.Stack()}
+			res, err = nil, &sqlscan.Error{Pos: pos, Msg: ie.Error(), Err: ie}
+		}
+	}()
+	if v := os.Getenv(PanicEnv); v != "" && v == src {
+		panic("forced by " + PanicEnv)
+	}
+	return s.execStatement(ctx, src, pos)
+}
+
+// InternalError is a panic recovered from a statement: a bug in itersql.
+// Stack is where it happened, for the issue report.
+type InternalError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("internal error: %v (please file an issue with the statement that caused it)", e.Value)
+}
+
+// PanicEnv names the environment variable of the panic hook, for tests
+// only: a statement whose text is exactly its value panics, so the
+// recovery of every front end (shell, -c, -f, itersql test) can be tested.
+// It is read on every call, so in-process tests can set it.
+const PanicEnv = "ITERSQL_TEST_PANIC"
+
+func (s *Session) execStatement(ctx context.Context, src string, pos sqlscan.Pos) (*Result, error) {
 	st, err := parser.Parse(src, pos)
 	if err != nil {
 		return nil, err

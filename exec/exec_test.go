@@ -181,3 +181,58 @@ func TestPlainFixpointNotFooled(t *testing.T) {
 		t.Errorf("last iteration changed %d, want 0", last.Changed)
 	}
 }
+
+// TestNullKey: NULL is one key value, as in GROUP BY and DuckDB's USING
+// KEY. A state with one NULL-keyed row keeps one through four steps (with
+// "=" it was inserted again at each step), its updates land, and a resume
+// from a checkpoint holding it does the same.
+func TestNullKey(t *testing.T) {
+	const q = `WITH ITERATE t(k, j, v) KEY (k, j) AS (
+    SELECT CAST(NULL AS INTEGER), 1, 0 UNION ALL SELECT 1, NULL, 0 UNION ALL SELECT 2, 2, 0
+  ITERATE
+    SELECT k, j, v + 1 FROM delta.t
+  UNTIL 4 ITERATIONS
+) SELECT k, j, v FROM t ORDER BY k NULLS FIRST`
+	const want = "<nil> 1 4\n1 <nil> 4\n2 2 4\n"
+	s := open(t)
+	res := mustExec(t, s, q)
+	if got := rowsText(res); got != want {
+		t.Errorf("got\n%swant\n%s", got, want)
+	}
+	for _, st := range res.Stats[1:] {
+		if st.Rows != 3 || st.Changed != 3 {
+			t.Errorf("iteration %d: %d rows, %d changed; want 3, 3", st.Iteration, st.Rows, st.Changed)
+		}
+	}
+	// Stopped by max_iterations after a checkpoint at 2, then resumed.
+	mustExec(t, s, "SET checkpoint_dir = '"+t.TempDir()+"'")
+	mustExec(t, s, "SET checkpoint_every = 2")
+	mustExec(t, s, "SET max_iterations = 3")
+	if _, err := s.Exec(t.Context(), q, sqlscan.Pos{Line: 1, Col: 1}); err == nil {
+		t.Fatal("want the max_iterations error")
+	}
+	mustExec(t, s, "SET max_iterations = 10000")
+	mustExec(t, s, "SET resume = on")
+	res = mustExec(t, s, q)
+	if got := rowsText(res); got != want {
+		t.Errorf("resumed: got\n%swant\n%s", got, want)
+	}
+	if res.Stats[0].Iteration != 2 {
+		t.Errorf("resumed at %d, want 2", res.Stats[0].Iteration)
+	}
+}
+
+// TestNullKeyDuplicate: two NULL keys in a step are a duplicate key, as
+// two equal non-NULL keys are.
+func TestNullKeyDuplicate(t *testing.T) {
+	s := open(t)
+	_, err := s.Exec(t.Context(), `WITH ITERATE t(k, v) KEY (k) AS (
+    SELECT CAST(NULL AS INTEGER), 0
+  ITERATE
+    SELECT CAST(NULL AS INTEGER), v + 1 FROM t UNION ALL SELECT NULL, 7
+  UNTIL 2 ITERATIONS
+) SELECT * FROM t`, sqlscan.Pos{Line: 1, Col: 1})
+	if err == nil || !strings.Contains(err.Error(), "two rows with KEY (k)") {
+		t.Errorf("want the duplicate key error, got %v", err)
+	}
+}

@@ -41,6 +41,7 @@ func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *
 	r := &run{s: s, p: p, ctx: ctx, id: s.seq, live: map[string]bool{}, analyze: analyze, start: time.Now()}
 	r.skewInit()
 	defer func() {
+		r.checkpointRelease()
 		if cerr := r.dropAll(); cerr != nil && err == nil {
 			err = cerr
 		}
@@ -507,11 +508,15 @@ func (r *run) keyed() (string, error) {
 	if resumed {
 		deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, delta)
 	}
-	// keyOn joins the state (alias s) with the step's rows (alias a) by key.
+	// keyOn joins the state (alias s) with the step's rows (alias a) by
+	// key. NULL is one key value, as in GROUP BY and DuckDB's USING KEY:
+	// with "=" a NULL key would never match and be inserted again at every
+	// step. DuckDB's hash join takes IS NOT DISTINCT FROM as an equality
+	// condition, so the non-NULL path costs the same (bench: keyed cc).
 	keyOn := func(a string) string {
 		var on []string
 		for _, k := range quoteAll(p.Key) {
-			on = append(on, fmt.Sprintf("s.%s = %s.%s", k, a, k))
+			on = append(on, fmt.Sprintf("s.%s IS NOT DISTINCT FROM %s.%s", k, a, k))
 		}
 		return strings.Join(on, " AND ")
 	}
@@ -526,7 +531,12 @@ func (r *run) keyed() (string, error) {
 			setList = append(setList, fmt.Sprintf("%s = d.%s", c, c))
 		}
 	}
-	changedCond := fmt.Sprintf("s.%s IS NULL", planner.Quote(p.Key[0]))
+	// A step row is new when no state row joined it. The key cannot say
+	// so (a NULL key joins a NULL key), nor can rowid (a user's column may
+	// be named so): a marker column that is never NULL in the state can.
+	const unmatched = "s.__itersql_in_state IS NULL"
+	stateMarked := "(SELECT *, true AS __itersql_in_state FROM " + state + ")"
+	changedCond := unmatched
 	if len(differs) > 0 {
 		changedCond += " OR " + strings.Join(differs, " OR ")
 	}
@@ -557,8 +567,8 @@ func (r *run) keyed() (string, error) {
 		}
 		// The delta: rows of the step's output that are new or differ.
 		next := r.table("d", k)
-		q := fmt.Sprintf("SELECT r.*, s.%s IS NULL AS __itersql_new FROM %s r LEFT JOIN %s s ON %s WHERE %s",
-			planner.Quote(p.Key[0]), src, state, keyOn("r"), changedCond)
+		q := fmt.Sprintf("SELECT r.*, %s AS __itersql_new FROM %s r LEFT JOIN %s s ON %s WHERE %s",
+			unmatched, src, stateMarked, keyOn("r"), changedCond)
 		if err := r.create(next, q); err != nil {
 			if p.StepKeyUnique {
 				return "", r.stepErr(k, step, err)

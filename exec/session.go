@@ -50,8 +50,9 @@ type Session struct {
 	// "resuming cc at iteration 40 from ...", warnings about damaged
 	// checkpoints. nil drops them.
 	Notice   func(msg string)
-	seq      int  // numbers the temp tables of each run so runs never collide
-	attached bool // SharedCatalog is attached
+	seq      int    // numbers the temp tables of each run so runs never collide
+	attached bool   // SharedCatalog is attached
+	spillDir string // DuckDB's temp_directory for this session (exec/spill.go)
 	// freq caches skew detection of inputs that read no iteration state,
 	// from one statement to the next until a statement that may write
 	// (see readOnly) clears it. A stale entry could only unbalance a
@@ -87,7 +88,16 @@ func Open(path string) (*Session, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
-	return &Session{db: db, conn: conn, Settings: DefaultSettings()}, nil
+	s := &Session{db: db, conn: conn, Settings: DefaultSettings()}
+	sweepSpillDirs(path)
+	if s.spillDir, err = newSpillDir(path); err == nil {
+		_, err = s.exec(context.Background(), "SET temp_directory = "+sqlString(s.spillDir))
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %q: spill folder: %w", path, err)
+	}
+	return s, nil
 }
 
 // DB is the DuckDB database under the session.
@@ -96,13 +106,38 @@ func (s *Session) DB() *sql.DB { return s.db }
 // Conn is the session's own connection, the one that sees its temp tables.
 func (s *Session) Conn() *sql.Conn { return s.conn }
 
-// Close closes the connection and the database.
+// Close closes the connection and the database, and removes the
+// session's spill folder.
 func (s *Session) Close() error {
-	return errors.Join(s.conn.Close(), s.db.Close())
+	err := errors.Join(s.conn.Close(), s.db.Close())
+	if s.spillDir != "" {
+		err = errors.Join(err, removeSpillDir(s.spillDir))
+	}
+	return err
+}
+
+// oneStatement refuses SQL that holds more than one statement. DuckDB's
+// driver runs every statement of a string it is given, so a string that
+// ends one statement and starts another (a ';' where a name, a type from a
+// checkpoint manifest or a comment should have been) would run SQL nobody
+// asked for. sqlscan reads statements as DuckDB does (FuzzSplit).
+func oneStatement(q string) error {
+	stmts, rest, _ := sqlscan.Split(q, sqlscan.Pos{Line: 1, Col: 1})
+	n := len(stmts)
+	if strings.TrimSpace(rest) != "" {
+		n++
+	}
+	if n > 1 {
+		return fmt.Errorf("refused to run %d statements given as one (one statement per call)", n)
+	}
+	return nil
 }
 
 // query runs SQL on the session connection and reads all rows.
 func (s *Session) query(ctx context.Context, q string) (*Result, error) {
+	if err := oneStatement(q); err != nil {
+		return nil, err
+	}
 	rows, err := s.conn.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
@@ -141,6 +176,9 @@ func ReadRows(rows *sql.Rows) (*Result, error) {
 
 // exec runs SQL that returns no rows.
 func (s *Session) exec(ctx context.Context, q string) (int64, error) {
+	if err := oneStatement(q); err != nil {
+		return 0, err
+	}
 	r, err := s.conn.ExecContext(ctx, q)
 	if err != nil {
 		return 0, err

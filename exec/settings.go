@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,9 +72,11 @@ var settings = map[string]setting{
 		doc: "an error when a state would hold more rows (0 = no limit)",
 		get: func(s *Settings) string { return strconv.FormatInt(s.MaxStateRows, 10) },
 		set: func(s *Settings, v string) error {
+			// A state query is cut at LIMIT max_state_rows + 1 (run.limit),
+			// which must still be a BIGINT.
 			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 0 {
-				return fmt.Errorf("max_state_rows must be a whole number >= 0, not %q", v)
+			if err != nil || n < 0 || n == math.MaxInt64 {
+				return fmt.Errorf("max_state_rows must be a whole number from 0 to %d, not %q", int64(math.MaxInt64-1), v)
 			}
 			s.MaxStateRows = n
 			return nil

@@ -2,6 +2,12 @@
 // WITH ITERATE parser: it knows SQL strings, quoted names and comments, so a
 // ';' or a keyword inside them is never mistaken for structure, and it keeps
 // the line:col of everything so errors point into the user's text.
+//
+// Where a string, name or comment ends follows DuckDB's lexer (PostgreSQL's
+// scan.l), because DuckDB runs what this package splits off: block comments
+// nest, '--' comments end at a newline or carriage return, $$ and $tag$
+// strings end at the same tag, E'...' strings take backslash escapes and plain
+// ones do not. FuzzSplit checks the split against DuckDB's own parser.
 package sqlscan
 
 import (
@@ -84,18 +90,16 @@ func (s *scanner) next() (tok Token, ok bool, err error) {
 	for s.i < len(src) {
 		c := src[s.i]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
 			s.i++
 		case c == '-' && s.i+1 < len(src) && src[s.i+1] == '-':
-			for s.i < len(src) && src[s.i] != '\n' {
+			for s.i < len(src) && src[s.i] != '\n' && src[s.i] != '\r' {
 				s.i++
 			}
 		case c == '/' && s.i+1 < len(src) && src[s.i+1] == '*':
-			end := strings.Index(src[s.i+2:], "*/")
-			if end < 0 {
-				return Token{}, false, &unterminated{"comment", s.i}
+			if err := s.blockComment(); err != nil {
+				return Token{}, false, err
 			}
-			s.i += end + 4
 		default:
 			return s.token()
 		}
@@ -121,12 +125,13 @@ func (s *scanner) token() (Token, bool, error) {
 			return Token{}, false, err
 		}
 		return tok(Quoted)
-	case c == '$' && start+1 < len(src) && src[start+1] == '$':
-		end := strings.Index(src[start+2:], "$$")
+	case c == '$' && dollarTag(src[start:]) != "":
+		tag := dollarTag(src[start:])
+		end := strings.Index(src[start+len(tag):], tag)
 		if end < 0 {
-			return Token{}, false, &unterminated{"$$ string", start}
+			return Token{}, false, &unterminated{tag + " string", start}
 		}
-		s.i = start + 2 + end + 2
+		s.i = start + len(tag) + end + len(tag)
 		return tok(String)
 	case isDigit(c) || (c == '.' && start+1 < len(src) && isDigit(src[start+1])):
 		for s.i < len(src) && (isDigit(src[s.i]) || src[s.i] == '.' || src[s.i] == '_') {
@@ -165,6 +170,49 @@ func (s *scanner) token() (Token, bool, error) {
 	}
 	s.i++
 	return tok(Punct)
+}
+
+// blockComment skips a /* comment */ starting at s.i. Comments nest, as
+// in DuckDB: "/* a /* b */ c */" is one comment, and a ';' in it ends
+// nothing.
+func (s *scanner) blockComment() error {
+	start := s.i
+	depth := 0
+	for s.i+1 < len(s.src) {
+		switch {
+		case s.src[s.i] == '*' && s.src[s.i+1] == '/':
+			s.i += 2
+			if depth--; depth == 0 {
+				return nil
+			}
+		case s.src[s.i] == '/' && s.src[s.i+1] == '*':
+			s.i += 2
+			depth++
+		default:
+			s.i++
+		}
+	}
+	s.i = len(s.src)
+	return &unterminated{"comment", start}
+}
+
+// dollarTag returns the opening delimiter of a dollar-quoted string at
+// the start of src ("$$" or "$tag$", the tag a name that does not start
+// with a digit), or "" if src does not start with one ($1 is a parameter).
+func dollarTag(src string) string {
+	if len(src) < 2 || src[0] != '$' {
+		return ""
+	}
+	i := 1
+	if isWordStart(src[i]) {
+		for i < len(src) && (isWordStart(src[i]) || isDigit(src[i])) {
+			i++
+		}
+	}
+	if i < len(src) && src[i] == '$' {
+		return src[:i+1]
+	}
+	return ""
 }
 
 // quoted reads a quoted run whose quote is doubled to escape it.
