@@ -1,0 +1,316 @@
+// Package spark is itersql's client of a Spark Connect server: connect to a
+// remote (sc://host:port), run one SQL statement, read all its rows with
+// their names and Spark types, interrupt what runs, and close.
+//
+// It stands on github.com/apache/spark-connect-go, an experimental client
+// pinned in go.mod. That client lacks two things this package needs, and
+// both are done here with public gRPC and protobuf APIs rather than with
+// its internal packages:
+//   - Interrupt: the client has no call for it. The session's id is taken
+//     from its own requests by a gRPC interceptor, and the Connect
+//     InterruptRequest (INTERRUPT_TYPE_ALL) is built from the message type
+//     the client registers with protobuf.
+//   - Releasing the session: its SparkSession.Stop does nothing, so Close
+//     sends ReleaseSession, which frees the server's state for the session
+//     (its temp views and running operations).
+package spark
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/apache/spark-connect-go/spark/client/channel"
+	"github.com/apache/spark-connect-go/spark/sql"
+	"github.com/apache/spark-connect-go/spark/sql/types"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+)
+
+// RemoteEnv names the environment variable that tests and tools read the
+// server's address from (scripts/spark-server.sh prints it).
+const RemoteEnv = "ITERSQL_SPARK_REMOTE"
+
+// Session is one Spark Connect session. Its methods may be called from
+// several goroutines; Interrupt is meant to be.
+type Session struct {
+	remote  string
+	conn    *grpc.ClientConn
+	session sql.SparkSession
+
+	mu        sync.Mutex
+	sessionID string // learnt from the first request the client sends
+	userID    string
+	closed    bool
+}
+
+// Column is one column of a result: its name and Spark's name of its type
+// (integer, long, double, decimal(10,2), string, date, timestamp, ...).
+type Column struct {
+	Name string
+	Type string
+}
+
+// Result is a statement's whole result.
+type Result struct {
+	Columns []Column
+	Rows    [][]any
+}
+
+// Connect opens a session on remote, "sc://host:port". Only plain
+// connections are supported for now (no token, no TLS): a local or
+// in-cluster server. It runs a trivial query so that a wrong address fails
+// here rather than at the first statement (gRPC connects lazily).
+func Connect(ctx context.Context, remote string) (*Session, error) {
+	if err := checkRemote(remote); err != nil {
+		return nil, err
+	}
+	base, err := channel.NewBuilder(remote)
+	if err != nil {
+		return nil, fmt.Errorf("spark: remote %q: %w", remote, err)
+	}
+	s := &Session{remote: remote}
+	target := net.JoinHostPort(base.Host(), strconv.Itoa(base.Port()))
+	conn, err := grpc.NewClient(target,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithAuthority(base.Host()),
+		grpc.WithChainUnaryInterceptor(s.learnUnary),
+		grpc.WithChainStreamInterceptor(s.learnStream))
+	if err != nil {
+		return nil, fmt.Errorf("spark: %s: %w", remote, err)
+	}
+	s.conn = conn
+	s.session, err = sql.NewSessionBuilder().
+		WithChannelBuilder(&fixedChannel{BaseBuilder: base, conn: conn}).
+		Build(ctx)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("spark: %s: %w", remote, err)
+	}
+	if _, err := s.Query(ctx, "SELECT 1"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("spark: %s does not answer: %w", remote, err)
+	}
+	return s, nil
+}
+
+// checkRemote refuses what Connect cannot honour, before the client
+// silently ignores it.
+func checkRemote(remote string) error {
+	u, err := url.Parse(remote)
+	if err != nil {
+		return fmt.Errorf("spark: remote %q: %w", remote, err)
+	}
+	if u.Scheme != "sc" {
+		return fmt.Errorf("spark: remote %q: want sc://host:port", remote)
+	}
+	for _, p := range strings.Split(strings.TrimPrefix(u.Path, "/"), ";") {
+		k, _, _ := strings.Cut(p, "=")
+		if k == "token" || k == "use_ssl" {
+			return fmt.Errorf("spark: remote %q: %s is not supported yet (plain connections only)", remote, k)
+		}
+	}
+	return nil
+}
+
+// fixedChannel hands the session builder the connection made by Connect,
+// with its interceptors; everything else is the client's parsed remote.
+type fixedChannel struct {
+	*channel.BaseBuilder
+	conn *grpc.ClientConn
+}
+
+func (f *fixedChannel) Build(context.Context) (*grpc.ClientConn, error) { return f.conn, nil }
+
+// Remote is the address the session was opened on.
+func (s *Session) Remote() string { return s.remote }
+
+// Exec runs a statement and discards its rows (DDL, CREATE TABLE ... AS,
+// DROP, SET). The client runs SQL commands eagerly, so this waits for the
+// statement to finish.
+func (s *Session) Exec(ctx context.Context, statement string) error {
+	_, err := s.session.Sql(ctx, statement)
+	if err != nil {
+		return fmt.Errorf("spark: %w", err)
+	}
+	return nil
+}
+
+// Query runs a statement and reads all its rows. Values are Go's:
+// int8/int16/int32/int64, float32/float64, string, bool, []byte, nil for
+// NULL; DECIMAL as its exact decimal text ("1.25", scale digits kept, as Go
+// has no decimal type); DATE and TIMESTAMP as time.Time in UTC.
+func (s *Session) Query(ctx context.Context, statement string) (*Result, error) {
+	df, err := s.session.Sql(ctx, statement)
+	if err != nil {
+		return nil, fmt.Errorf("spark: %w", err)
+	}
+	// The rows come as Arrow, whose schema keeps what the client's own
+	// schema and rows lose: a DECIMAL's precision and scale.
+	table, err := df.ToArrow(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("spark: %w", err)
+	}
+	if table == nil || *table == nil {
+		// No batch came back, so no Arrow schema: ask for the schema.
+		schema, err := df.Schema(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("spark: schema: %w", err)
+		}
+		return &Result{Columns: columns(schema), Rows: [][]any{}}, nil
+	}
+	defer (*table).Release()
+	return fromArrow(*table)
+}
+
+func columns(schema *types.StructType) []Column {
+	out := make([]Column, len(schema.Fields))
+	for i, f := range schema.Fields {
+		out[i] = Column{Name: f.Name, Type: strings.ToLower(f.DataType.TypeName())}
+	}
+	return out
+}
+
+// Interrupt asks the server to stop every operation running in this
+// session (Connect's InterruptRequest with INTERRUPT_TYPE_ALL) and returns
+// the ids of those it interrupted. The calls waiting on them return an
+// error. A session that has sent nothing yet has nothing to interrupt.
+func (s *Session) Interrupt(ctx context.Context) ([]string, error) {
+	req, err := s.request("spark.connect.InterruptRequest")
+	if err != nil {
+		return nil, err
+	}
+	fields := req.Descriptor().Fields()
+	req.Set(fields.ByName("interrupt_type"),
+		protoreflect.ValueOfEnum(enumNumber(fields.ByName("interrupt_type"), "INTERRUPT_TYPE_ALL")))
+	resp, err := newMessage("spark.connect.InterruptResponse")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.conn.Invoke(ctx, "/spark.connect.SparkConnectService/Interrupt", req.Interface(), resp.Interface()); err != nil {
+		return nil, fmt.Errorf("spark: interrupt: %w", err)
+	}
+	ids := resp.Get(resp.Descriptor().Fields().ByName("interrupted_ids")).List()
+	out := make([]string, ids.Len())
+	for i := range out {
+		out[i] = ids.Get(i).String()
+	}
+	return out, nil
+}
+
+// Close releases the session on the server and closes the connection.
+// Closing twice is harmless.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	var release error
+	if req, err := s.request("spark.connect.ReleaseSessionRequest"); err == nil {
+		resp, err := newMessage("spark.connect.ReleaseSessionResponse")
+		if err == nil {
+			err = s.conn.Invoke(context.Background(), "/spark.connect.SparkConnectService/ReleaseSession", req.Interface(), resp.Interface())
+		}
+		if err != nil {
+			release = fmt.Errorf("spark: release session: %w", err)
+		}
+	}
+	if err := s.conn.Close(); err != nil && release == nil {
+		return err
+	}
+	return release
+}
+
+// request makes a message of the named type with this session's
+// session_id and user_context set, as every Connect request has them.
+func (s *Session) request(name protoreflect.FullName) (protoreflect.Message, error) {
+	s.mu.Lock()
+	sessionID, userID := s.sessionID, s.userID
+	s.mu.Unlock()
+	if sessionID == "" {
+		return nil, fmt.Errorf("spark: the session has sent no request yet")
+	}
+	m, err := newMessage(name)
+	if err != nil {
+		return nil, err
+	}
+	fields := m.Descriptor().Fields()
+	m.Set(fields.ByName("session_id"), protoreflect.ValueOfString(sessionID))
+	uc := m.Mutable(fields.ByName("user_context")).Message()
+	uc.Set(uc.Descriptor().Fields().ByName("user_id"), protoreflect.ValueOfString(userID))
+	return m, nil
+}
+
+// newMessage makes an empty message of a Connect type. The client's
+// generated code registers every type with protobuf when it is linked in.
+func newMessage(name protoreflect.FullName) (protoreflect.Message, error) {
+	mt, err := protoregistry.GlobalTypes.FindMessageByName(name)
+	if err != nil {
+		return nil, fmt.Errorf("spark: %s: %w", name, err)
+	}
+	return mt.New(), nil
+}
+
+func enumNumber(f protoreflect.FieldDescriptor, name protoreflect.Name) protoreflect.EnumNumber {
+	return f.Enum().Values().ByName(name).Number()
+}
+
+// learn records the session and user id of an outgoing request: the
+// client generates the session id and does not expose it.
+func (s *Session) learn(msg any) {
+	m, ok := msg.(interface{ ProtoReflect() protoreflect.Message })
+	if !ok {
+		return
+	}
+	r := m.ProtoReflect()
+	f := r.Descriptor().Fields().ByName("session_id")
+	if f == nil || f.Kind() != protoreflect.StringKind {
+		return
+	}
+	id := r.Get(f).String()
+	if id == "" {
+		return
+	}
+	user := ""
+	if uf := r.Descriptor().Fields().ByName("user_context"); uf != nil && r.Has(uf) {
+		uc := r.Get(uf).Message()
+		user = uc.Get(uc.Descriptor().Fields().ByName("user_id")).String()
+	}
+	s.mu.Lock()
+	if s.sessionID == "" {
+		s.sessionID, s.userID = id, user
+	}
+	s.mu.Unlock()
+}
+
+func (s *Session) learnUnary(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	s.learn(req)
+	return invoker(ctx, method, req, reply, cc, opts...)
+}
+
+func (s *Session) learnStream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	cs, err := streamer(ctx, desc, cc, method, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &learningStream{ClientStream: cs, s: s}, nil
+}
+
+type learningStream struct {
+	grpc.ClientStream
+	s *Session
+}
+
+func (l *learningStream) SendMsg(m any) error {
+	l.s.learn(m)
+	return l.ClientStream.SendMsg(m)
+}
