@@ -1,0 +1,147 @@
+package sparksql
+
+// The printer, case by case, in testdata/print.txt: each case is "print",
+// DuckDB SQL, "----", and the Spark SQL printed (or the error, with the
+// line:col the error's offset points at), up to a blank line.
+// `go test ./internal/sparksql -run TestPrint -update` rewrites the file
+// with what the code prints now: read the diff before committing it.
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/itersql/itersql/internal/duckast"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/print.txt with what the printer prints now")
+
+const printFile = "testdata/print.txt"
+
+type printCase struct {
+	line        int // of the "print" line, for messages
+	input, want string
+}
+
+// readCases reads the cases; rest is every line of the file, so that
+// -update can put new outputs in place and keep the comments.
+func readCases(t *testing.T) ([]printCase, []string) {
+	t.Helper()
+	data, err := os.ReadFile(printFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	var cases []printCase
+	for i := 0; i < len(lines); i++ {
+		line := strings.TrimSpace(lines[i])
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if line != "print" {
+			t.Fatalf("%s:%d: want a case starting with \"print\", got %q", printFile, i+1, line)
+		}
+		c := printCase{line: i + 1}
+		var in, out []string
+		for i++; i < len(lines) && lines[i] != "----"; i++ {
+			in = append(in, lines[i])
+		}
+		for i++; i < len(lines) && lines[i] != ""; i++ {
+			out = append(out, lines[i])
+		}
+		c.input, c.want = strings.Join(in, "\n"), strings.Join(out, "\n")
+		cases = append(cases, c)
+	}
+	return cases, lines
+}
+
+// printCaseOutput is what a case shows: the Spark SQL, or the error with
+// its position as line:col of the input.
+func printCaseOutput(input string) string {
+	stmts, err := duckast.Parse(input)
+	if err != nil {
+		return "parse error: " + err.Error()
+	}
+	var out []string
+	for _, st := range stmts {
+		sql, err := Print(st)
+		var u *UnsupportedError
+		switch {
+		case errors.As(err, &u):
+			line, col := lineCol(input, u.Offset)
+			out = append(out, fmt.Sprintf("error at %d:%d: %s has no Spark SQL equivalent", line, col, u.Construct))
+		case err != nil:
+			out = append(out, "error: "+err.Error())
+		default:
+			out = append(out, sql)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// lineCol turns a byte offset into a 1-based line and column.
+func lineCol(text string, off int) (int, int) {
+	if off < 0 || off > len(text) {
+		return 0, 0
+	}
+	line := 1 + strings.Count(text[:off], "\n")
+	col := off - strings.LastIndex(text[:off], "\n")
+	return line, col
+}
+
+func TestPrint(t *testing.T) {
+	cases, lines := readCases(t)
+	got := make([]string, len(cases))
+	for i, c := range cases {
+		got[i] = printCaseOutput(c.input)
+		if !*update && got[i] != c.want {
+			t.Errorf("%s:%d:\n%s\n got: %s\nwant: %s", printFile, c.line, c.input, got[i], c.want)
+		}
+	}
+	if !*update {
+		return
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(lines); i++ {
+		if n < len(cases) && i+1 == cases[n].line {
+			for ; i < len(lines) && lines[i] != "----"; i++ {
+				b.WriteString(lines[i] + "\n")
+			}
+			b.WriteString("----\n" + got[n] + "\n")
+			for i++; i < len(lines) && lines[i] != ""; i++ {
+			}
+			n++
+			if i < len(lines) {
+				b.WriteString("\n")
+			}
+			continue
+		}
+		b.WriteString(lines[i])
+		if i < len(lines)-1 {
+			b.WriteString("\n")
+		}
+	}
+	if err := os.WriteFile(printFile, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUnsupportedErrorCarriesOffset(t *testing.T) {
+	q := "SELECT a\nFROM t ASOF JOIN u ON t.k = u.k AND t.ts >= u.ts"
+	st, err := duckast.Parse(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Print(st[0])
+	var u *UnsupportedError
+	if !errors.As(err, &u) {
+		t.Fatalf("want an UnsupportedError, got %v", err)
+	}
+	if u.Construct != "ASOF JOIN" || u.Offset < len("SELECT a\n") {
+		t.Fatalf("got %+v", u)
+	}
+}
