@@ -102,6 +102,17 @@ func value(a arrow.Array, i int) (any, error) {
 	case *array.Timestamp:
 		unit := a.DataType().(*arrow.TimestampType).Unit
 		return a.Value(i).ToTime(unit).UTC(), nil
+	case array.ListLike:
+		start, end := a.ValueOffsets(i)
+		out := make([]any, 0, end-start)
+		for j := int(start); j < int(end); j++ {
+			v, err := value(a.ListValues(), j)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
 	}
 	// Nested and rarer types: Arrow's own Go form of the value.
 	return a.GetOneForMarshal(i), nil

@@ -143,9 +143,10 @@ func (s *Session) Exec(ctx context.Context, statement string) error {
 }
 
 // Query runs a statement and reads all its rows. Values are Go's:
-// int8/int16/int32/int64, float32/float64, string, bool, []byte, nil for
-// NULL; DECIMAL as its exact decimal text ("1.25", scale digits kept, as Go
-// has no decimal type); DATE and TIMESTAMP as time.Time in UTC.
+// int8/int16/int32/int64, float32/float64, string, bool, []byte, []any for
+// an ARRAY, nil for NULL; DECIMAL as its exact decimal text ("1.25", scale
+// digits kept, as Go has no decimal type); DATE and TIMESTAMP as
+// time.Time in UTC.
 func (s *Session) Query(ctx context.Context, statement string) (*Result, error) {
 	df, err := s.session.Sql(ctx, statement)
 	if err != nil {

@@ -1,6 +1,8 @@
 package sparksql
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/itersql/itersql/internal/duckast"
@@ -72,8 +74,7 @@ var refusedFunctions = map[string]string{
 
 // binaryOperators print as infix operators with the same meaning.
 var binaryOperators = map[string]string{
-	"+": "+", "-": "-", "*": "*", "%": "%", "&": "&", "|": "|",
-	"//": "div", // integer division truncating toward zero in both
+	"+": "+", "-": "-", "*": "*", "&": "&", "|": "|",
 }
 
 func (p *printer) function(e duckast.Node) {
@@ -108,6 +109,10 @@ func (p *printer) function(e duckast.Node) {
 		}
 		p.unsupported(e, "function %s", name)
 	}
+	if spark == "min_by" || spark == "max_by" {
+		p.argMinMax(e, spark, kids)
+		return
+	}
 	if len(orders) > 0 && spark != "string_agg" {
 		p.unsupported(e, "ORDER BY inside %s", name)
 	}
@@ -123,6 +128,52 @@ func (p *printer) function(e duckast.Node) {
 		p.w(")")
 	}
 	p.filter(e)
+}
+
+// argMinMax prints arg_min and arg_max. DuckDB's skip the rows whose
+// value is NULL as well as those whose key is; Spark's min_by and max_by
+// skip only the latter, so a FILTER adds the former.
+func (p *printer) argMinMax(e duckast.Node, spark string, kids []any) {
+	if len(kids) != 2 {
+		p.unsupported(e, "%s with %d arguments", duckast.Str(e, "function_name"), len(kids))
+	}
+	if d, _ := e["distinct"].(bool); d {
+		p.unsupported(e, "DISTINCT in %s", duckast.Str(e, "function_name"))
+	}
+	p.w(spark, "(")
+	p.exprList(kids)
+	p.w(") FILTER (WHERE (")
+	p.expr(kids[0].(duckast.Node))
+	p.w(" IS NOT NULL)")
+	if f := duckast.Obj(e, "filter"); f != nil {
+		p.w(" AND ")
+		p.expr(f)
+	}
+	p.w(")")
+}
+
+func isNonZeroConstant(e duckast.Node) bool {
+	if duckast.Str(e, "class") != "CONSTANT" {
+		return false
+	}
+	v := duckast.Obj(e, "value")
+	if isNull, _ := v["is_null"].(bool); isNull {
+		return false
+	}
+	f, err := strconv.ParseFloat(fmt.Sprint(v["value"]), 64)
+	return err == nil && f != 0
+}
+
+// isTemporal tells whether e is visibly a DATE or TIMESTAMP: a cast to one.
+func isTemporal(e duckast.Node) bool {
+	if duckast.Str(e, "class") != "CAST" {
+		return false
+	}
+	switch duckast.Str(duckast.Obj(e, "cast_type"), "id") {
+	case "DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_TZ":
+		return true
+	}
+	return false
 }
 
 func (p *printer) filter(e duckast.Node) {
@@ -164,13 +215,40 @@ func (p *printer) operatorFunction(e duckast.Node, name string, kids []any) {
 		p.exprList(kids)
 		p.w(")")
 	}
+	// A date minus a date is a number of days in DuckDB, an interval in
+	// Spark; the printer sees no column types, so it can only refuse what
+	// is visibly a date or a timestamp.
+	if name == "-" && (isTemporal(child(0)) || isTemporal(child(1))) {
+		p.unsupported(e, "arithmetic on a DATE or TIMESTAMP")
+	}
+	// DuckDB's // and % give NULL on a zero divisor, where Spark (ANSI)
+	// fails: nullif(divisor, 0) gives NULL in both.
+	divisor := func() {
+		if isNonZeroConstant(child(1)) {
+			p.expr(child(1))
+			return
+		}
+		p.w("nullif(")
+		p.expr(child(1))
+		p.w(", 0)")
+	}
 	switch name {
 	case "/":
 		// DuckDB divides as DOUBLE, decimals too; Spark keeps DECIMAL.
+		// By zero, DuckDB gives ±Infinity or NaN and Spark fails: an
+		// error, not other rows, so it is left so.
 		p.w("(CAST(")
 		p.expr(child(0))
 		p.w(" AS DOUBLE) / ")
 		p.expr(child(1))
+		p.w(")")
+	case "//", "%":
+		// div truncates toward zero, as DuckDB's // does; % too.
+		op := map[string]string{"//": "div", "%": "%"}[name]
+		p.w("(")
+		p.expr(child(0))
+		p.w(" ", op, " ")
+		divisor()
 		p.w(")")
 	case "||":
 		// Spark's || is concat, and like DuckDB's gives NULL on a NULL.

@@ -113,6 +113,18 @@ func firstLocation(n duckast.Node) int {
 	return first
 }
 
+// mergesColumns tells whether t has a NATURAL or USING join, whose
+// columns * lists in another order on Spark.
+func mergesColumns(t duckast.Node) bool {
+	if duckast.Str(t, "type") != "JOIN" {
+		return false
+	}
+	if duckast.Str(t, "ref_type") == "NATURAL" || len(duckast.List(t, "using_columns")) > 0 {
+		return true
+	}
+	return mergesColumns(duckast.Obj(t, "left")) || mergesColumns(duckast.Obj(t, "right"))
+}
+
 // tableNames are the names the columns of a table reference can be
 // qualified with: aliases, else table names.
 func tableNames(t duckast.Node) map[string]bool {
@@ -237,7 +249,11 @@ func (p *printer) selectNode(n duckast.Node) {
 			p.w("DISTINCT ")
 		}
 	}
+	from := duckast.Obj(n, "from_table")
 	for i, e := range duckast.List(n, "select_list") {
+		if s, _ := e.(duckast.Node); duckast.Str(s, "class") == "STAR" && duckast.Str(s, "relation_name") == "" && mergesColumns(from) {
+			p.unsupported(s, "SELECT * over a NATURAL or USING join (Spark puts the join columns first)")
+		}
 		if i > 0 {
 			p.w(", ")
 		}
@@ -247,7 +263,7 @@ func (p *printer) selectNode(n duckast.Node) {
 			p.w(" AS ", ident(a))
 		}
 	}
-	if from := duckast.Obj(n, "from_table"); from != nil && duckast.Str(from, "type") != "EMPTY" {
+	if from != nil && duckast.Str(from, "type") != "EMPTY" {
 		p.w(" FROM ")
 		p.tableRef(from)
 	}
@@ -622,12 +638,16 @@ func (p *printer) expr(e duckast.Node) {
 		}
 		p.w(" END")
 	case "CAST":
+		if t := duckast.Str(duckast.Obj(e, "cast_type"), "id"); t == "LIST" && duckast.Str(duckast.Obj(e, "child"), "class") == "CONSTANT" {
+			// DuckDB parses '[1,2]' as a list; Spark casts no string to an array.
+			p.unsupported(e, "a cast of a string to a list")
+		}
 		if try, _ := e["try_cast"].(bool); try {
 			p.w("try_cast(")
 		} else {
 			p.w("CAST(")
 		}
-		p.expr(duckast.Obj(e, "child"))
+		p.castOperand(duckast.Obj(e, "child"), duckast.Str(duckast.Obj(e, "cast_type"), "id"))
 		p.w(" AS ", p.typeName(e, duckast.Obj(e, "cast_type")), ")")
 	case "BETWEEN":
 		p.w("(")
@@ -652,6 +672,51 @@ func (p *printer) expr(e duckast.Node) {
 	default:
 		p.unsupported(e, "expression %s", duckast.Str(e, "class"))
 	}
+}
+
+var integerTypes = map[string]bool{"TINYINT": true, "SMALLINT": true, "INTEGER": true, "BIGINT": true}
+
+// castOperand prints what a CAST converts. To an integer, DuckDB rounds:
+// a DOUBLE half to even, a DECIMAL half away from zero; Spark truncates.
+// The printer does not know the operand's type, but Spark does when it
+// plans the query: typeof folds to a constant there, so one branch stays.
+// An operand that is visibly an integer, a string or a boolean is left as
+// it is (round would refuse a boolean, and a string DuckDB would not round).
+func (p *printer) castOperand(x duckast.Node, target string) {
+	if !integerTypes[target] || !mayHaveFraction(x) {
+		p.expr(x)
+		return
+	}
+	p.w("CASE WHEN typeof(")
+	p.expr(x)
+	p.w(") LIKE 'decimal%' THEN round(")
+	p.expr(x)
+	p.w(") ELSE bround(")
+	p.expr(x)
+	p.w(") END")
+}
+
+func mayHaveFraction(x duckast.Node) bool {
+	switch duckast.Str(x, "class") {
+	case "CONSTANT":
+		switch duckast.Str(duckast.Obj(duckast.Obj(x, "value"), "type"), "id") {
+		case "DECIMAL", "DOUBLE", "FLOAT":
+			return true
+		}
+		return false
+	case "CAST":
+		switch duckast.Str(duckast.Obj(x, "cast_type"), "id") {
+		case "DECIMAL", "DOUBLE", "FLOAT":
+			return true
+		}
+		return false
+	case "COMPARISON", "CONJUNCTION", "BETWEEN":
+		return false
+	case "OPERATOR":
+		t := duckast.Str(x, "type")
+		return !strings.HasPrefix(t, "OPERATOR_IS") && t != "OPERATOR_NOT" && !strings.HasPrefix(t, "COMPARE_")
+	}
+	return true
 }
 
 func (p *printer) star(e duckast.Node) {
