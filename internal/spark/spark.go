@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/apache/spark-connect-go/spark/client/channel"
 	"github.com/apache/spark-connect-go/spark/sql"
@@ -135,6 +136,7 @@ func (s *Session) Remote() string { return s.remote }
 // DROP, SET). The client runs SQL commands eagerly, so this waits for the
 // statement to finish.
 func (s *Session) Exec(ctx context.Context, statement string) error {
+	defer s.interruptOnCancel(ctx)()
 	_, err := s.session.Sql(ctx, statement)
 	if err != nil {
 		return fmt.Errorf("spark: %w", err)
@@ -148,6 +150,7 @@ func (s *Session) Exec(ctx context.Context, statement string) error {
 // digits kept, as Go has no decimal type); DATE and TIMESTAMP as
 // time.Time in UTC.
 func (s *Session) Query(ctx context.Context, statement string) (*Result, error) {
+	defer s.interruptOnCancel(ctx)()
 	df, err := s.session.Sql(ctx, statement)
 	if err != nil {
 		return nil, fmt.Errorf("spark: %w", err)
@@ -176,6 +179,28 @@ func columns(schema *types.StructType) []Column {
 		out[i] = Column{Name: f.Name, Type: strings.ToLower(f.DataType.TypeName())}
 	}
 	return out
+}
+
+// interruptOnCancel makes a cancelled ctx stop the statement on the
+// server too: cancelling only ends the client's gRPC stream, and the
+// server runs the operation on to its end (a test shows it). The
+// returned func, deferred by the caller, waits for a sent Interrupt, so
+// that when Query or Exec returns nothing of theirs still runs.
+// Interrupt stops every operation of the session, so a Session is meant
+// to run one statement at a time.
+func (s *Session) interruptOnCancel(ctx context.Context) func() {
+	done := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(done)
+		ictx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		s.Interrupt(ictx) // best effort: the caller already has ctx's error
+	})
+	return func() {
+		if !stop() {
+			<-done
+		}
+	}
 }
 
 // Interrupt asks the server to stop every operation running in this

@@ -121,6 +121,30 @@ func TestInterrupt(t *testing.T) {
 	}
 }
 
+// TestCancelStopsTheServerSide cancels a query's context: the query must
+// return at once and leave nothing running on the server (without the
+// Interrupt that Query sends, the server would run it to its end).
+func TestCancelStopsTheServerSide(t *testing.T) {
+	s := sparktest.Session(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(time.Second, cancel)
+	start := time.Now()
+	_, err := s.Query(ctx, "SELECT sum(a.id * b.id % 7) FROM range(1000000) a CROSS JOIN range(1000000) b")
+	if err == nil {
+		t.Fatal("a cancelled query returned no error")
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Fatalf("the cancelled query returned after %v", d)
+	}
+	ids, err := s.Interrupt(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) > 0 {
+		t.Fatalf("operations %v still ran on the server after the cancel", ids)
+	}
+}
+
 func TestClose(t *testing.T) {
 	remote := sparktest.Remote(t)
 	s, err := spark.Connect(context.Background(), remote)
