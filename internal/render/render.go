@@ -67,7 +67,15 @@ type Options struct {
 	// total and the shown count. 0 (or negative) means all rows. Other modes
 	// are meant for programs and always write everything.
 	MaxRows int
+	// Types are the DuckDB types of the columns ("BIGINT", "STRUCT(a
+	// INTEGER)"), when the caller knows them; nil means unknown, and the
+	// Go values tell what they can.
+	Types []string
 }
+
+// JSON is a value that is JSON text already (DuckDB's to_json): json mode
+// writes it as it is, other modes as text.
+type JSON string
 
 // Write formats a result set with the given column names and rows. Each row
 // must have exactly one value per column; values are rendered with Value.
@@ -77,9 +85,12 @@ func Write(w io.Writer, opts Options, columns []string, rows [][]any) error {
 			return fmt.Errorf("render: row %d has %d values, want %d (one per column)", i, len(row), len(columns))
 		}
 	}
+	if opts.Types != nil && len(opts.Types) != len(columns) {
+		return fmt.Errorf("render: %d types for %d columns", len(opts.Types), len(columns))
+	}
 	switch opts.Mode {
 	case ModeTable, "":
-		return writeTable(w, opts.MaxRows, columns, rows)
+		return writeTable(w, opts.MaxRows, opts.Types, columns, rows)
 	case ModeCSV:
 		return writeCSV(w, columns, rows)
 	case ModeJSON:
@@ -93,7 +104,7 @@ func Write(w io.Writer, opts Options, columns []string, rows [][]any) error {
 	return err
 }
 
-func writeTable(w io.Writer, maxRows int, columns []string, rows [][]any) error {
+func writeTable(w io.Writer, maxRows int, types, columns []string, rows [][]any) error {
 	shown := rows
 	if maxRows > 0 && len(rows) > maxRows {
 		shown = rows[:maxRows]
@@ -104,7 +115,7 @@ func writeTable(w io.Writer, maxRows int, columns []string, rows [][]any) error 
 		align := make([]tw.Align, len(columns))
 		for c := range columns {
 			align[c] = tw.AlignLeft
-			if numericColumn(shown, c) {
+			if numericColumn(types, shown, c) {
 				align[c] = tw.AlignRight
 			}
 		}
@@ -153,9 +164,22 @@ func rowCount(n int) string {
 	return fmt.Sprintf("%d rows", n)
 }
 
-// numericColumn reports whether column c holds only numbers (ignoring
-// NULLs), so it can be right-aligned and digits line up as in psql.
-func numericColumn(rows [][]any, c int) bool {
+// numericTypes are DuckDB's number types (DECIMAL with any width).
+var numericTypes = map[string]bool{
+	"TINYINT": true, "SMALLINT": true, "INTEGER": true, "BIGINT": true, "HUGEINT": true,
+	"UTINYINT": true, "USMALLINT": true, "UINTEGER": true, "UBIGINT": true, "UHUGEINT": true,
+	"FLOAT": true, "DOUBLE": true, "DECIMAL": true, "BIGNUM": true, "VARINT": true,
+}
+
+// numericColumn reports whether column c holds numbers, so it can be
+// right-aligned and digits line up as in DuckDB's CLI: by its DuckDB type
+// when known (the values are then DuckDB's text), else when its Go values
+// are all numbers (ignoring NULLs).
+func numericColumn(types []string, rows [][]any, c int) bool {
+	if types != nil {
+		t, _, _ := strings.Cut(types[c], "(")
+		return numericTypes[t]
+	}
 	seen := false
 	for _, row := range rows {
 		switch row[c].(type) {
@@ -228,6 +252,8 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 		return
 	}
 	switch x := v.(type) {
+	case JSON:
+		b.WriteString(jsonNumber(string(x)))
 	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64,
 		*big.Int, big.Int, duckdb.Decimal, *duckdb.Decimal:
 		b.WriteString(Value(x))
@@ -256,6 +282,17 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 	default:
 		writeJSONReflect(b, v)
 	}
+}
+
+// jsonNumber quotes the NaN and Infinity that DuckDB's to_json writes for
+// such doubles, which are not JSON numbers: readers of the output would
+// refuse the whole document.
+func jsonNumber(s string) string {
+	switch s {
+	case "NaN", "Infinity", "-Infinity":
+		return `"` + s + `"`
+	}
+	return s
 }
 
 // writeJSONFloat falls back to a string for NaN and infinities, which JSON

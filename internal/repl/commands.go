@@ -162,7 +162,7 @@ func cmdTables(h *Handler, _ *input, args []string) error {
 	if err != nil {
 		return err
 	}
-	return h.render([]string{"name"}, rows)
+	return h.render([]string{"name"}, nil, rows)
 }
 
 func cmdSchema(h *Handler, _ *input, args []string) error {
@@ -288,7 +288,7 @@ func cmdSettings(h *Handler, _ *input, args []string) error {
 	if err := wantArgs(args, 0, 0, ".settings"); err != nil {
 		return err
 	}
-	return h.render([]string{"name", "value", "description"}, h.Sess.Settings.Describe())
+	return h.render([]string{"name", "value", "description"}, nil, h.Sess.Settings.Describe())
 }
 
 // cmdRead runs a file through the same loop, under its own name so its

@@ -171,13 +171,21 @@ func (h *Handler) statement(in *input, st sqlscan.Statement) error {
 	// Notices (resuming from a checkpoint, a damaged checkpoint skipped)
 	// go where errors go, between the results they explain.
 	h.Sess.Notice = func(msg string) { fmt.Fprintln(h.Err, msg) }
-	res, err := h.Sess.Exec(ctx, st.Text, st.Pos)
+	run, types := st, []string(nil)
+	tq, isText := h.asText(ctx, st)
+	if isText {
+		run = tq.stmt
+	}
+	res, err := h.Sess.Exec(ctx, run.Text, run.Pos)
 	elapsed := time.Since(began)
 	prog.stop()
 	if err != nil {
 		return h.fail(in, st.Pos, err)
 	}
-	if err := h.print(res); err != nil {
+	if isText && len(res.Columns) == len(tq.columns) {
+		res.Columns, res.Rows, types = tq.columns, tq.cells(res.Rows), tq.types
+	}
+	if err := h.print(res, types); err != nil {
 		return h.fail(in, st.Pos, err)
 	}
 	if h.Timer {
@@ -214,8 +222,9 @@ func (h *Handler) context() (context.Context, func()) {
 }
 
 // print writes a statement's result. A statement without result columns
-// (CREATE, SET, ...) prints nothing, as in DuckDB's shell.
-func (h *Handler) print(res *exec.Result) error {
+// (CREATE, SET, ...) prints nothing, as in DuckDB's shell. types are the
+// DuckDB types of the columns, nil when only the Go values are known.
+func (h *Handler) print(res *exec.Result, types []string) error {
 	if res.Text != "" {
 		text := res.Text
 		if !strings.HasSuffix(text, "\n") {
@@ -227,12 +236,12 @@ func (h *Handler) print(res *exec.Result) error {
 	if len(res.Columns) == 0 {
 		return nil
 	}
-	return h.render(res.Columns, res.Rows)
+	return h.render(res.Columns, types, res.Rows)
 }
 
 // render writes a table of values in the current mode.
-func (h *Handler) render(columns []string, rows [][]any) error {
-	if err := render.Write(h.Out, render.Options{Mode: h.Mode, MaxRows: h.MaxRows}, columns, rows); err != nil {
+func (h *Handler) render(columns, types []string, rows [][]any) error {
+	if err := render.Write(h.Out, render.Options{Mode: h.Mode, MaxRows: h.MaxRows, Types: types}, columns, rows); err != nil {
 		return fmt.Errorf("print result: %w", err)
 	}
 	return nil
