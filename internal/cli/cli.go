@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/chzyer/readline"
 	"github.com/mattn/go-isatty"
 
 	"github.com/itersql/itersql/exec"
@@ -45,7 +46,8 @@ after DBFILE, with one dash or two.
 Flags:
   -c SQL                  run SQL (statements separated by ';', dot commands allowed)
   -f FILE                 run the script FILE (- for stdin)
-  --mode MODE             output mode: table, csv, json, markdown, line (default table)
+  --mode MODE             output mode: duckbox, box, table, csv, json, markdown, line,
+                          list (default duckbox)
   --bail on|off           scripts stop at the first error (default on); with off every
                           statement runs and the exit status is 1 if any failed
   --max-iterations N      WITH ITERATE runaway guard (SET max_iterations; default 10000)
@@ -68,8 +70,9 @@ Flags:
 In the shell, statements end with ';' and may span lines; lines starting
 with '.' are dot commands (.help lists them). Ctrl-C cancels the running
 statement or clears the one being typed; Ctrl-D exits. History is kept in
-~/.itersql_history. Table mode shows at most 1000 rows in the shell (.maxrows)
-and all rows in scripts.
+~/.itersql_history. In the shell, duckbox mode fits the terminal's width and
+shows at most 40 rows, the first and last ones (.maxrows); scripts and pipes
+get all rows with full values.
 
 Scripts run each statement as soon as its ';' is read. Text after the last
 ';' runs as a final statement. An empty script does nothing and succeeds.
@@ -80,8 +83,9 @@ Exit status: 0 success, 1 a statement or file failed, 2 bad command line.
 `
 
 // interactiveMaxRows keeps an accidental huge SELECT from flooding the
-// terminal; scripts print everything because their output is data.
-const interactiveMaxRows = 1000
+// terminal (DuckDB's default); scripts print everything because their
+// output is data.
+const interactiveMaxRows = 40
 
 // options are the parsed command line.
 type options struct {
@@ -106,12 +110,12 @@ func usageErrorf(format string, args ...any) error {
 // parse reads the command line. Go's flag package stops at the first
 // positional argument; parsing again after it lets flags follow DBFILE.
 func parse(args []string) (*options, error) {
-	o := &options{mode: render.ModeTable, bail: true}
+	o := &options{mode: render.ModeDuckbox, bail: true}
 	fs := flag.NewFlagSet("itersql", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are printed once, by Do, with the usage
 	fs.StringVar(&o.command, "c", "", "")
 	fs.StringVar(&o.file, "f", "", "")
-	mode := fs.String("mode", "table", "")
+	mode := fs.String("mode", "duckbox", "")
 	bail := fs.String("bail", "on", "")
 	fs.Func("max-iterations", "", settingFlag(o, "max_iterations"))
 	fs.Func("max-state-rows", "", settingFlag(o, "max_state_rows"))
@@ -270,6 +274,7 @@ func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // shell runs the interactive shell on the terminal.
 func shell(h *repl.Handler, stdin *os.File, stdout, stderr io.Writer) int {
 	h.MaxRows = interactiveMaxRows
+	h.Width = readline.GetScreenWidth
 	ed, err := repl.NewEditor(stdin, stdout, stderr, repl.HistoryFile())
 	if err != nil {
 		fmt.Fprintf(stderr, "itersql: %v\n", err)

@@ -31,7 +31,16 @@ func TestCommand(t *testing.T) {
 	if code != 0 || errw != "" {
 		t.Fatalf("code %d, stderr %q", code, errw)
 	}
-	want := "┌────────┐\n│ answer │\n├────────┤\n│     42 │\n└────────┘\n(1 row)\n"
+	want := `┌──────────┐
+│  answer  │
+│  int32   │
+├──────────┤
+│       42 │
+├──────────┤
+│  1 row   │
+│ 1 column │
+└──────────┘
+`
 	if out != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out, want)
 	}

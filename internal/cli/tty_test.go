@@ -88,7 +88,8 @@ func TestTerminalSession(t *testing.T) {
 	type_("SELECT 40 + 2\r")
 	at = out.waitFor(t, at, "   ...> ")
 	type_("  AS answer;\r")
-	at = out.waitFor(t, at, "│     42 │")
+	at = out.waitFor(t, at, "│  int32   │")
+	at = out.waitFor(t, at, "│       42 │")
 	at = out.waitFor(t, at, "itersql> ")
 
 	// A loop that would run for minutes; Ctrl-C once it shows progress.

@@ -187,7 +187,7 @@ func runScript(script string) (out []byte, err error) {
 		return nil, fmt.Errorf("golden: %w", err)
 	}
 	var buf bytes.Buffer
-	h := &repl.Handler{Sess: sess, Out: &buf, Err: &buf, Mode: render.ModeTable}
+	h := &repl.Handler{Sess: sess, Out: &buf, Err: &buf, Mode: render.ModeDuckbox}
 	defer func() {
 		if cerr := h.Sess.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("golden: close session: %w", cerr)

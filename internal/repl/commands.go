@@ -34,11 +34,11 @@ func init() {
 		{"quit", "", "same as .exit", cmdExit},
 		{"tables", "", "list tables and views", cmdTables},
 		{"schema", "[TABLE]", "show CREATE statements, of all tables or of TABLE", cmdSchema},
-		{"mode", "[MODE]", "set the output mode: table, csv, json, markdown, line", cmdMode},
+		{"mode", "[MODE]", "set the output mode: duckbox, box, table, csv, json, markdown, line, list", cmdMode},
 		{"timer", "on|off", "print the run time after each statement", cmdTimer},
 		{"read", "FILE", "run a script file", cmdRead},
 		{"open", "[FILE]", "close the database and open FILE (none: a new in-memory one)", cmdOpen},
-		{"maxrows", "[N]", "print at most N rows in table mode (0 = all)", cmdMaxRows},
+		{"maxrows", "[N]", "show at most N rows in duckbox mode, the first and last ones (0 = all)", cmdMaxRows},
 		{"bail", "on|off", "stop a script at its first error", cmdBail},
 		{"settings", "", "show the itersql settings (change them with SET name = value)", cmdSettings},
 	}
@@ -214,13 +214,13 @@ func (h *Handler) query(q string, params []any) ([][]any, error) {
 }
 
 func cmdMode(h *Handler, _ *input, args []string) error {
-	if err := wantArgs(args, 0, 1, ".mode [table|csv|json|markdown|line]"); err != nil {
+	if err := wantArgs(args, 0, 1, ".mode [duckbox|box|table|csv|json|markdown|line|list]"); err != nil {
 		return err
 	}
 	if len(args) == 0 {
 		mode := h.Mode
 		if mode == "" {
-			mode = render.ModeTable
+			mode = render.ModeDuckbox
 		}
 		_, err := fmt.Fprintf(h.Out, "mode: %s\n", mode)
 		return err

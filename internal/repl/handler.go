@@ -39,9 +39,13 @@ type Handler struct {
 	// stream).
 	Out, Err io.Writer
 	Mode     render.Mode
-	MaxRows  int  // table mode prints at most this many rows; 0 = all
-	Bail     bool // a script stops at its first error
-	Timer    bool // print "Run Time: 0.012s" after each statement
+	MaxRows  int // duckbox shows at most this many rows; 0 = all
+	// Width, when set, gives the terminal's width for duckbox to fit (it
+	// is asked at each result, so a resized window is followed); nil
+	// means no limit, as scripts and pipes want.
+	Width func() int
+	Bail  bool // a script stops at its first error
+	Timer bool // print "Run Time: 0.012s" after each statement
 	// Terminal tells whether Err is a terminal: progress "auto" draws the
 	// live progress line only then, so scripts and pipes stay clean.
 	Terminal bool
@@ -241,7 +245,11 @@ func (h *Handler) print(res *exec.Result, types []string) error {
 
 // render writes a table of values in the current mode.
 func (h *Handler) render(columns, types []string, rows [][]any) error {
-	if err := render.Write(h.Out, render.Options{Mode: h.Mode, MaxRows: h.MaxRows, Types: types}, columns, rows); err != nil {
+	opts := render.Options{Mode: h.Mode, MaxRows: h.MaxRows, Types: types}
+	if h.Width != nil {
+		opts.Width = h.Width()
+	}
+	if err := render.Write(h.Out, opts, columns, rows); err != nil {
 		return fmt.Errorf("print result: %w", err)
 	}
 	return nil

@@ -254,7 +254,7 @@ func TestDotCommands(t *testing.T) {
 		".tables",
 		".schema edges",
 		".maxrows 1",
-		".mode table",
+		".mode duckbox",
 		"SELECT * FROM range(3) r(i);",
 		".bail",
 		".timer on",
@@ -269,7 +269,8 @@ func TestDotCommands(t *testing.T) {
 	for _, want := range []string{
 		"name\nedges\nv\n",
 		"CREATE TABLE edges(src INTEGER, dst INTEGER);\n",
-		"(3 rows, 1 shown)\n",
+		"│         0 │\n│         … │\n",
+		"│  3 rows   │\n│ (1 shown) │\n",
 		"bail: off\n",
 		"Run Time: ",
 	} {

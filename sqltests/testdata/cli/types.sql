@@ -54,6 +54,10 @@ SELECT
 
 -- A second row of NULLs: NULL in every column of every type.
 INSERT INTO all_types DEFAULT VALUES;
+.mode duckbox
+SELECT * FROM all_types;
+.mode box
+SELECT * FROM all_types;
 .mode table
 SELECT * FROM all_types;
 .mode csv
@@ -64,9 +68,11 @@ SELECT * FROM all_types;
 SELECT * FROM all_types;
 .mode line
 SELECT * FROM all_types;
+.mode list
+SELECT * FROM all_types;
 
 -- Newlines and tabs inside values, and a column name that repeats.
-.mode table
+.mode duckbox
 SELECT 'two' || chr(10) || 'lines' AS a, 'tab' || chr(9) || 'bed' AS a;
 .mode json
 SELECT 'two' || chr(10) || 'lines' AS a, 'tab' || chr(9) || 'bed' AS a;
