@@ -17,6 +17,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -50,6 +52,12 @@ type Handler struct {
 	// live progress line only then, so scripts and pipes stay clean.
 	Terminal bool
 
+	// Echo prints each statement and dot command before running it
+	// (DuckDB's -echo), so a log shows what produced each result.
+	Echo bool
+
+	exited      bool // .exit ran
+	exitStatus  int  // its N, or -1
 	interactive bool // inside Interact: Ctrl-C cancels, errors show context
 	failures    int
 	depth       int // .read nesting, to stop a file that reads itself
@@ -57,6 +65,12 @@ type Handler struct {
 
 // Failures is the number of statements and commands that failed so far.
 func (h *Handler) Failures() int { return h.failures }
+
+// Exit reports whether .exit ended the run, and the N of .exit N (-1 for
+// a plain .exit, whose status is the run's own).
+func (h *Handler) Exit() (n int, exited bool) {
+	return h.exitStatus, h.exited
+}
 
 // Control-flow sentinels passed up through feed and .read. They are not
 // user errors: they have already been reported (or are not errors at all).
@@ -137,6 +151,9 @@ func (h *Handler) feed(in *input, line string) error {
 	if in.buf == "" {
 		trimmed := strings.TrimLeft(line, " \t")
 		if strings.HasPrefix(trimmed, ".") {
+			if h.Echo {
+				fmt.Fprintln(h.Out, line)
+			}
 			col := len([]rune(line[:len(line)-len(trimmed)])) + 1
 			return h.dot(in, strings.TrimSpace(trimmed), sqlscan.Pos{Line: in.line, Col: col})
 		}
@@ -168,6 +185,9 @@ func (h *Handler) feed(in *input, line string) error {
 
 // statement runs one statement and prints its result, or reports its error.
 func (h *Handler) statement(in *input, st sqlscan.Statement) error {
+	if h.Echo {
+		fmt.Fprintln(h.Out, st.Text+";")
+	}
 	ctx, stop := h.context()
 	defer stop()
 	prog := h.startProgress()
@@ -266,7 +286,7 @@ func (h *Handler) fail(in *input, pos sqlscan.Pos, err error) error {
 	if errors.As(err, &se) {
 		pos, msg = se.Pos, se.Msg
 	}
-	msg = strings.TrimRight(msg, "\n")
+	msg = strings.TrimRight(msg, "\n") + scriptHint(in.name, msg)
 	if in.name != "" {
 		fmt.Fprintf(h.Err, "%s:%d:%d: %s\n", in.name, pos.Line, pos.Col, msg)
 	} else {
@@ -301,4 +321,36 @@ func (h *Handler) showPosition(in *input, pos sqlscan.Pos) {
 		return ' '
 	}, string(src[:pos.Col-1]))
 	fmt.Fprintf(h.Err, "  %s\n  %s^\n", string(src), pad)
+}
+
+// quotedPath finds the file names DuckDB quotes in its errors
+// (No files found that match the pattern "data/x.csv").
+var quotedPath = regexp.MustCompile(`"([^"\n]+)"`)
+
+// scriptHint explains the usual reason a script that works in its own
+// folder fails elsewhere: like DuckDB's and sqlite's, a script's relative
+// paths are relative to the working directory, not to the script. It
+// returns "" unless a path in msg is missing here but is there beside the
+// script.
+func scriptHint(script, msg string) string {
+	if script == "" || script == "-c" || script == "<stdin>" {
+		return ""
+	}
+	dir := filepath.Dir(script)
+	if dir == "." {
+		return ""
+	}
+	for _, m := range quotedPath.FindAllStringSubmatch(msg, -1) {
+		p := m[1]
+		if filepath.IsAbs(p) {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			return fmt.Sprintf("\n(paths in a script are relative to the working directory, not to the script: %s is in %s; run the script from there)", p, dir)
+		}
+	}
+	return ""
 }

@@ -267,7 +267,7 @@ func TestDotCommands(t *testing.T) {
 	h.RunScript("d.sql", strings.NewReader(script))
 	o := out.String()
 	for _, want := range []string{
-		"name\nedges\nv\n",
+		"edges  v\n",
 		"CREATE TABLE edges(src INTEGER, dst INTEGER);\n",
 		"│         0 │\n│         … │\n",
 		"│  3 rows   │\n│ (1 shown) │\n",
@@ -357,6 +357,48 @@ func TestProgressLineErased(t *testing.T) {
 		h.RunScript("p.sql", strings.NewReader(q))
 		if errw.Len() != 0 {
 			t.Errorf("progress %s drew %q", p, errw)
+		}
+	}
+}
+
+func TestTablesInColumns(t *testing.T) {
+	h, out, errw := newHandler(t)
+	var script strings.Builder
+	for _, n := range []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"} {
+		script.WriteString("CREATE TABLE " + n + "(x INT);\n")
+	}
+	script.WriteString("CREATE VIEW v_alpha AS SELECT 1;\n.tables\n.tables %ta\n.tables nothing%\n")
+	h.Width = func() int { return 30 }
+	if !h.RunScript("t.sql", strings.NewReader(script.String())) {
+		t.Fatal(errw)
+	}
+	// Down then across, as many 9-wide columns as fit in 30.
+	want := "alpha    epsilon  v_alpha\n" +
+		"beta     eta      zeta\n" +
+		"delta    gamma\n" +
+		"beta   delta  eta    zeta\n"
+	if out.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestReadFollowsBail(t *testing.T) {
+	dir := t.TempDir()
+	inc := filepath.Join(dir, "inc.sql")
+	if err := os.WriteFile(inc, []byte("SELECT nope;\nSELECT 'after' AS s;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, bail := range []bool{true, false} {
+		h, out, errw := newHandler(t)
+		h.Bail = bail
+		// In the shell, where a failure never ends the session itself.
+		interact(t, h, ".read "+inc, "SELECT 'next' AS s;")
+		ran := strings.Contains(out.String(), "after")
+		if ran == bail {
+			t.Errorf("bail %v: the statement after the error ran: %v (out %q)", bail, ran, out)
+		}
+		if !strings.Contains(out.String(), "next") || !strings.Contains(errw.String(), "inc.sql:1:8: ") {
+			t.Errorf("bail %v: out %q, err %q", bail, out, errw)
 		}
 	}
 }
