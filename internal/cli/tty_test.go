@@ -92,6 +92,22 @@ func TestTerminalSession(t *testing.T) {
 	at = out.waitFor(t, at, "│       42 │")
 	at = out.waitFor(t, at, "itersql> ")
 
+	// Up-arrow recalls the two-line statement as one entry: Enter runs
+	// all of it again (its last line alone would be a syntax error).
+	type_("\x1b[A")
+	at = out.waitFor(t, at, "AS answer;")
+	type_("\r")
+	at = out.waitFor(t, at, "│       42 │")
+	at = out.waitFor(t, at, "itersql> ")
+
+	// Ctrl-D in the middle of a statement discards it, visibly, and the
+	// shell goes on.
+	type_("SELECT 'half\r")
+	at = out.waitFor(t, at, "   ...> ")
+	type_("\x04")
+	at = out.waitFor(t, at, "discarded the unfinished statement")
+	at = out.waitFor(t, at, "itersql> ")
+
 	// A loop that would run for minutes; Ctrl-C once it shows progress.
 	type_("WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 1000000 ITERATIONS) SELECT i FROM t;\r")
 	at = out.waitFor(t, at, "t: iteration ")
@@ -127,6 +143,10 @@ wait:
 	hist, err := os.ReadFile(filepath.Join(dir, ".itersql_history"))
 	if err != nil || !strings.Contains(string(hist), "still here") {
 		t.Errorf("history %q, %v", hist, err)
+	}
+	// One line for the two-line statement, run twice but kept once.
+	if n := strings.Count(string(hist), "SELECT 40 + 2\\n  AS answer;\n"); n != 1 {
+		t.Errorf("history has the two-line statement %d times as one entry, want 1:\n%s", n, hist)
 	}
 }
 

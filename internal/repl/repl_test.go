@@ -402,3 +402,39 @@ func TestReadFollowsBail(t *testing.T) {
 		}
 	}
 }
+
+// historyEditor is a fakeEditor that keeps the history it is given.
+type historyEditor struct {
+	fakeEditor
+	entries []string
+}
+
+func (e *historyEditor) AddHistory(entry string) { e.entries = append(e.entries, entry) }
+
+func TestHistoryHoldsWholeEntries(t *testing.T) {
+	h, out, errw := newHandler(t)
+	ed := &historyEditor{fakeEditor: fakeEditor{lines: []string{
+		"SELECT 1", "  AS one;", ".mode csv", "", "SELECT 'a;b' AS x; SELECT", "2 AS two;", "SELECT 'unfinished",
+	}}}
+	if err := h.Interact(ed); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"SELECT 1\n  AS one;", ".mode csv", "", "SELECT 'a;b' AS x; SELECT\n2 AS two;"}
+	if strings.Join(ed.entries, "|") != strings.Join(want, "|") {
+		t.Errorf("history entries %q, want %q", ed.entries, want)
+	}
+	// The input ended (Ctrl-D) in the middle of a statement: it is
+	// dropped, and the user is told.
+	if !strings.Contains(errw.String(), "discarded the unfinished statement") {
+		t.Errorf("stderr %q", errw)
+	}
+	if !strings.HasSuffix(out.String(), "two\n2\n") {
+		t.Errorf("out %q", out)
+	}
+	// A recalled entry of many lines runs as it was typed.
+	h2, out2, _ := newHandler(t)
+	interact(t, h2, "SELECT 40 + 2\n  AS answer;")
+	if out2.String() != "answer\n42\n" {
+		t.Errorf("recalled entry: %q", out2)
+	}
+}
