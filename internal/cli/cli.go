@@ -63,8 +63,9 @@ Flags:
   -readonly               open DBFILE read-only (DuckDB's access_mode=read_only)
   --max-iterations N      WITH ITERATE runaway guard (SET max_iterations; default 10000)
   --max-state-rows N      error when an iteration state exceeds N rows (0 = no limit)
-  --progress auto|on|off  live progress line on stderr while iterating (default auto:
-                          only when stderr is a terminal)
+  --progress auto|on|off  live progress on stderr while iterating: a bar with ETA for
+                          n ITERATIONS, a spinner for FIXPOINT (default auto: only when
+                          stderr is a terminal, and not in csv or json mode)
   --checkpoint-every N|D  durable checkpoint every N iterations or every duration D
                           (e.g. 2m); SET checkpoint_every (default 0, off)
   --checkpoint-dir DIR    where checkpoints go (default: beside DBFILE, or ./.itersql)

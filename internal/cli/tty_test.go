@@ -110,7 +110,8 @@ func TestTerminalSession(t *testing.T) {
 
 	// A loop that would run for minutes; Ctrl-C once it shows progress.
 	type_("WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 1000000 ITERATIONS) SELECT i FROM t;\r")
-	at = out.waitFor(t, at, "t: iteration ")
+	at = out.waitFor(t, at, "t: rows ")
+	at = out.waitFor(t, at, "%")
 	type_("\x03")
 	at = out.waitFor(t, at, "canceled")
 	at = out.waitFor(t, at, "itersql> ")

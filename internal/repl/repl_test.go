@@ -319,16 +319,27 @@ func TestSplitArgs(t *testing.T) {
 
 func TestFormatProgress(t *testing.T) {
 	st := exec.IterStat{Iteration: 12, Rows: 1234, Changed: 56}
-	if got, want := formatProgress("cc", st, 1234e6), "cc: iteration 12  rows 1,234  changed 56  1.2s"; got != want {
+	if got, want := formatProgress("cc", st, true), "cc: iteration 12  rows 1,234  changed 56"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	st.Changed = -1
-	if got, want := formatProgress("cc", st, 0), "cc: iteration 12  rows 1,234  0.0s"; got != want {
+	if got, want := formatProgress("cc", st, false), "cc: rows 1,234"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", -1234567: "-1,234,567"} {
 		if got := thousands(n); got != want {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for q, want := range map[string]int{
+		"WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t UNTIL 30 ITERATIONS) SELECT 1":                30,
+		"EXPLAIN ANALYZE WITH ITERATE t AS (SELECT 1 ITERATE SELECT 2 UNTIL FIXPOINT OR 7 ITERATIONS) SELECT 1": 7,
+		"WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t UNTIL FIXPOINT) SELECT 5 AS iterations":       0,
+		"WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t UNTIL (SELECT max(i) > 9 FROM t)) SELECT 1":   0,
+		"SELECT '3 ITERATIONS' AS s": 0,
+	} {
+		if got := iterationLimit(q); got != want {
+			t.Errorf("iterationLimit(%q) = %d, want %d", q, got, want)
 		}
 	}
 }
@@ -343,20 +354,38 @@ func TestProgressLineErased(t *testing.T) {
 	if out.String() != "i\n3\n" {
 		t.Errorf("output %q", out)
 	}
+	// n ITERATIONS: a bar with percent and ETA, erased at the end.
 	e := errw.String()
-	if !strings.HasPrefix(e, "\rt: iteration ") || !strings.HasSuffix(e, "\r") || strings.Contains(e, "\n") {
-		t.Errorf("progress output %q: want \\r-rewritten line, erased at the end", e)
+	if !strings.Contains(e, "t: rows 1") || !strings.Contains(e, "100%") || !strings.Contains(e, "(3/3") ||
+		!strings.HasSuffix(e, "\r") || strings.Contains(e, "\n") {
+		t.Errorf("progress output %q: want a bar rewritten with \\r, erased at the end", e)
+	}
+	// FIXPOINT: a spinner with the iteration, rows and rate.
+	errw.Reset()
+	fix := "WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t WHERE i < 3 UNTIL FIXPOINT) SELECT count(*) AS n FROM t;"
+	if !h.RunScript("p.sql", strings.NewReader(fix)) {
+		t.Fatal(errw)
+	}
+	e = errw.String()
+	if !strings.Contains(e, "t: iteration ") || !strings.Contains(e, " it/s)") || strings.Contains(e, "%") ||
+		!strings.HasSuffix(e, "\r") || strings.Contains(e, "\n") {
+		t.Errorf("progress output %q: want a spinner, erased at the end", e)
 	}
 	if h.Sess.Progress != nil {
 		t.Error("progress callback left on the session")
 	}
-	// Off, and auto without a terminal, draw nothing.
-	for _, p := range []string{"off", "auto"} {
+	// Off, and auto without a terminal, draw nothing; nor does auto on a
+	// terminal in csv or json mode.
+	for _, c := range []struct {
+		progress string
+		terminal bool
+		mode     render.Mode
+	}{{"off", true, ""}, {"auto", false, ""}, {"auto", true, render.ModeCSV}, {"auto", true, render.ModeJSON}} {
 		errw.Reset()
-		h.Sess.Settings.Progress = p
+		h.Sess.Settings.Progress, h.Terminal, h.Mode = c.progress, c.terminal, c.mode
 		h.RunScript("p.sql", strings.NewReader(q))
 		if errw.Len() != 0 {
-			t.Errorf("progress %s drew %q", p, errw)
+			t.Errorf("%+v drew %q", c, errw)
 		}
 	}
 }
