@@ -43,6 +43,7 @@ func init() {
 		{"maxrows", "[N]", "show at most N rows in duckbox mode, the first and last ones (0 = all)", cmdMaxRows},
 		{"bail", "on|off", "stop a script at its first error", cmdBail},
 		{"settings", "", "show the itersql settings (change them with SET name = value)", cmdSettings},
+		{"plot", "FILE.svg|FILE.png", "chart the last WITH ITERATE's convergence (rows changed, ms per iteration)", cmdPlot},
 	}
 }
 
@@ -385,4 +386,25 @@ func cmdOpen(h *Handler, _ *input, args []string) error {
 	}
 	h.Sess = sess
 	return nil
+}
+
+// cmdPlot writes the convergence chart of the last statement that
+// iterated.
+func cmdPlot(h *Handler, _ *input, args []string) error {
+	if err := wantArgs(args, 1, 1, ".plot FILE.svg|FILE.png"); err != nil {
+		return err
+	}
+	if len(h.lastStats) == 0 {
+		return fmt.Errorf("no WITH ITERATE has run yet: nothing to plot")
+	}
+	f, err := os.Create(args[0])
+	if err != nil {
+		return err
+	}
+	if err := render.Plot(f, args[0], h.lastStats); err != nil {
+		f.Close()
+		os.Remove(args[0])
+		return err
+	}
+	return f.Close()
 }

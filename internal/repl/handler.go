@@ -56,9 +56,10 @@ type Handler struct {
 	// (DuckDB's -echo), so a log shows what produced each result.
 	Echo bool
 
-	exited      bool // .exit ran
-	exitStatus  int  // its N, or -1
-	interactive bool // inside Interact: Ctrl-C cancels, errors show context
+	lastStats   []exec.IterStat // the iterations of the last WITH ITERATE, for .plot
+	exited      bool            // .exit ran
+	exitStatus  int             // its N, or -1
+	interactive bool            // inside Interact: Ctrl-C cancels, errors show context
 	failures    int
 	depth       int // .read nesting, to stop a file that reads itself
 }
@@ -215,7 +216,34 @@ func (h *Handler) statement(in *input, st sqlscan.Statement) error {
 	if h.Timer {
 		fmt.Fprintf(h.Out, "Run Time: %.3fs\n", elapsed.Seconds())
 	}
+	if len(res.Stats) > 0 {
+		h.lastStats = res.Stats
+		if analyze := isExplainAnalyze(st); (analyze || h.Timer) && h.forPeople() {
+			// EXPLAIN ANALYZE's times follow explain_timing (off in
+			// golden files); .timer is about time.
+			timing := h.Timer || h.Sess.Settings.ExplainTiming
+			if err := render.Convergence(h.Out, res.Stats, timing); err != nil {
+				return h.fail(in, st.Pos, err)
+			}
+		}
+	}
 	return nil
+}
+
+// isExplainAnalyze reports whether a statement is EXPLAIN ANALYZE.
+func isExplainAnalyze(st sqlscan.Statement) bool {
+	toks, err := sqlscan.Tokens(st.Text, st.Pos)
+	return err == nil && len(toks) > 1 && toks[0].Is("EXPLAIN") && toks[1].Is("ANALYZE")
+}
+
+// forPeople reports whether the output mode is read by people: the
+// convergence summary would break csv, json or list output for programs.
+func (h *Handler) forPeople() bool {
+	switch h.Mode {
+	case render.ModeCSV, render.ModeJSON, render.ModeList:
+		return false
+	}
+	return true
 }
 
 // context is the context a statement runs under. In the shell, Ctrl-C

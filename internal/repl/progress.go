@@ -181,33 +181,13 @@ func formatProgress(name string, st exec.IterStat, iteration bool) string {
 	var b strings.Builder
 	b.WriteString(name + ":")
 	if iteration {
-		fmt.Fprintf(&b, " iteration %s ", thousands(int64(st.Iteration)))
+		fmt.Fprintf(&b, " iteration %s ", render.Thousands(int64(st.Iteration)))
 	}
 	if st.Rows >= 0 {
-		fmt.Fprintf(&b, " rows %s ", thousands(st.Rows))
+		fmt.Fprintf(&b, " rows %s ", render.Thousands(st.Rows))
 	}
 	if st.Changed >= 0 {
-		fmt.Fprintf(&b, " changed %s ", thousands(st.Changed))
+		fmt.Fprintf(&b, " changed %s ", render.Thousands(st.Changed))
 	}
 	return strings.TrimRight(b.String(), " ")
-}
-
-// thousands formats n with commas, the way people read row counts.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

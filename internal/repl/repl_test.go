@@ -327,8 +327,8 @@ func TestFormatProgress(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", -1234567: "-1,234,567"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		if got := render.Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 	for q, want := range map[string]int{
@@ -465,5 +465,41 @@ func TestHistoryHoldsWholeEntries(t *testing.T) {
 	interact(t, h2, "SELECT 40 + 2\n  AS answer;")
 	if out2.String() != "answer\n42\n" {
 		t.Errorf("recalled entry: %q", out2)
+	}
+}
+
+func TestConvergenceSummaryAndPlot(t *testing.T) {
+	h, out, errw := newHandler(t)
+	h.Mode = render.ModeDuckbox
+	svg := filepath.Join(t.TempDir(), "cc.svg")
+	script := `.plot ` + svg + `
+SET explain_timing = off;
+EXPLAIN ANALYZE WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t WHERE i < 3 UNTIL FIXPOINT) SELECT i FROM t;
+.plot ` + svg + `
+`
+	h.RunScript("c.sql", strings.NewReader(script))
+	if !strings.Contains(errw.String(), "c.sql:1:1: .plot: no WITH ITERATE has run yet") {
+		t.Errorf("stderr %q", errw)
+	}
+	if !strings.HasSuffix(out.String(), "─┘\n"+
+		"changed  ▅▅▅▅·  1 → 0 rows an iteration (log scale, · = 0)\n"+
+		"5 iterations, 0 rows, 4 changed\n") {
+		t.Errorf("EXPLAIN ANALYZE does not end with the summary:\n%s", out)
+	}
+	if data, err := os.ReadFile(svg); err != nil || !strings.Contains(string(data), "<svg") {
+		t.Errorf(".plot wrote %d bytes, %v", len(data), err)
+	}
+	// .timer adds the summary, with times, to a WITH ITERATE; csv never.
+	out.Reset()
+	h.Timer = true
+	h.RunScript("c.sql", strings.NewReader("WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 3 ITERATIONS) SELECT i FROM t;"))
+	if !strings.Contains(out.String(), "Run Time: ") || !strings.Contains(out.String(), "\nms       ") || !strings.Contains(out.String(), "4 iterations, 1 row") {
+		t.Errorf(".timer on:\n%s", out)
+	}
+	out.Reset()
+	h.Mode = render.ModeCSV
+	h.RunScript("c.sql", strings.NewReader("WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 3 ITERATIONS) SELECT i FROM t;"))
+	if strings.Contains(out.String(), "iterations") {
+		t.Errorf("csv mode got the summary:\n%s", out)
 	}
 }
