@@ -377,8 +377,10 @@ func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Err:      stderr,
 		Mode:     o.mode,
 		Bail:     o.bail,
-		Echo:     o.echo,
 		Terminal: isTerminal(stderr),
+	}
+	if o.echo {
+		h.Echo = repl.EchoPlain
 	}
 	// .open may have replaced the session; close the current one.
 	defer func() {

@@ -378,8 +378,8 @@ func TestGoldenSubcommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(got), "a\n1\na.sql:3:8: ") {
-		t.Errorf("golden %q: want output and errors interleaved, errors named a.sql", got)
+	if !strings.HasPrefix(string(got), "itersql> .mode csv\nitersql> SELECT 1 AS a;\na\n1\nitersql> SELECT nope;\na.sql:3:8: ") {
+		t.Errorf("golden %q: want each statement echoed, output and errors interleaved, errors named a.sql", got)
 	}
 	code, out, _ = run(t, "", "test", dir)
 	if code != 0 || out != "ok: 1 passed, 0 failed\n" {

@@ -52,9 +52,10 @@ type Handler struct {
 	// live progress line only then, so scripts and pipes stay clean.
 	Terminal bool
 
-	// Echo prints each statement and dot command before running it
-	// (DuckDB's -echo), so a log shows what produced each result.
-	Echo bool
+	// Echo, when set, writes each statement and dot command to Out
+	// before it runs, so a log shows what produced each result:
+	// EchoPlain as DuckDB's -echo does, EchoPrompt as a shell transcript.
+	Echo func(w io.Writer, text string)
 
 	lastStats   []exec.IterStat // the iterations of the last WITH ITERATE, for .plot
 	exited      bool            // .exit ran
@@ -152,8 +153,8 @@ func (h *Handler) feed(in *input, line string) error {
 	if in.buf == "" {
 		trimmed := strings.TrimLeft(line, " \t")
 		if strings.HasPrefix(trimmed, ".") {
-			if h.Echo {
-				fmt.Fprintln(h.Out, line)
+			if h.Echo != nil {
+				h.Echo(h.Out, strings.TrimSpace(trimmed))
 			}
 			col := len([]rune(line[:len(line)-len(trimmed)])) + 1
 			return h.dot(in, strings.TrimSpace(trimmed), sqlscan.Pos{Line: in.line, Col: col})
@@ -186,8 +187,8 @@ func (h *Handler) feed(in *input, line string) error {
 
 // statement runs one statement and prints its result, or reports its error.
 func (h *Handler) statement(in *input, st sqlscan.Statement) error {
-	if h.Echo {
-		fmt.Fprintln(h.Out, st.Text+";")
+	if h.Echo != nil {
+		h.Echo(h.Out, st.Text+";")
 	}
 	ctx, stop := h.context()
 	defer stop()
@@ -381,4 +382,22 @@ func scriptHint(script, msg string) string {
 		}
 	}
 	return ""
+}
+
+// EchoPlain writes text as it is (DuckDB's -echo).
+func EchoPlain(w io.Writer, text string) {
+	fmt.Fprintln(w, text)
+}
+
+// EchoPrompt writes text as the shell shows it being typed, after its
+// prompts, so a golden file reads as a session: input after the prompt,
+// output below it.
+func EchoPrompt(w io.Writer, text string) {
+	for i, line := range strings.Split(text, "\n") {
+		prompt := ContinuationPrompt
+		if i == 0 {
+			prompt = Prompt
+		}
+		fmt.Fprintln(w, strings.TrimRight(prompt+line, " "))
+	}
 }
