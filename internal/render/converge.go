@@ -185,7 +185,9 @@ func Plot(w io.Writer, file string, stats []exec.IterStat) (err error) {
 	top.Y.Label.Text = "rows (log scale)"
 	top.Y.Scale = plot.LogScale{}
 	top.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	top.Legend.Left = true // bottom left: the curves start high
+	top.Legend.Top = true // in the decade of headroom above the curves
+	top.Legend.YOffs = -6 * vg.Millimeter
+	top.Legend.XOffs = -4 * vg.Millimeter
 	for i, c := range []struct {
 		name string
 		xys  plotter.XYs
@@ -203,14 +205,14 @@ func Plot(w io.Writer, file string, stats []exec.IterStat) (err error) {
 		top.Legend.Add(c.name, l)
 	}
 	top.Add(plotter.NewGrid())
-	// A log axis needs a range above 0: widen one that is a single value
-	// (every step changed one row), and give one with no data at all
-	// (every count 0) a decade to show.
-	if lo, hi := logRange(changed, rows); hi <= 0 {
-		top.Y.Min, top.Y.Max = 1, 10
-	} else if lo == hi {
-		top.Y.Min, top.Y.Max = lo/10, hi*10
-	}
+	// The log axis spans whole decades, so it has labelled ticks at both
+	// ends (gonum labels only powers of ten) and a range even when every
+	// count is one value (gonum panics on an empty log range) or 0; one
+	// more decade on top holds the legend clear of the curves.
+	lo, hi := logRange(changed, rows)
+	top.Y.Min = math.Pow(10, math.Floor(math.Log10(max(lo, 1))))
+	top.Y.Max = math.Pow(10, math.Ceil(math.Log10(max(hi, 1))))
+	top.Y.Max *= 10
 
 	bottom := plot.New()
 	bottom.X.Label.Text = "iteration"
