@@ -118,6 +118,19 @@ func TestTerminalSession(t *testing.T) {
 
 	type_("SELECT 'still here' AS s;\r")
 	at = out.waitFor(t, at, "still here")
+	at = out.waitFor(t, at, "itersql> ")
+
+	// Duckbox in the shell: a value wider than the 120-column terminal
+	// is cut with "…" so the box fits, and past 40 rows the first and
+	// last ones show.
+	type_("SELECT i, repeat('x', 300) AS wide FROM range(100) t(i);\r")
+	at = out.waitFor(t, at, "│    19 │ ")
+	row := out.waitFor(t, at, "x… │")
+	if w := len([]rune(out.String()[at-len("│    19 │ ") : row])); w != 120 {
+		t.Errorf("a cut row is %d columns wide, want the terminal's 120", w)
+	}
+	at = out.waitFor(t, row, "│    99 │")
+	at = out.waitFor(t, at, "100 rows (40 shown)")
 	out.waitFor(t, at, "itersql> ")
 	// Ctrl-D, again every 2 s, as a user would: with the whole test suite
 	// loading both cores, a first one typed right as the prompt appears
