@@ -222,7 +222,9 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 	case float64:
 		writeJSONFloat(b, x, Value(x))
 	case time.Time:
-		writeJSONString(b, x.Format(time.RFC3339Nano))
+		// DuckDB's text (2024-02-29, 13:45:01.5), as its to_json writes
+		// dates and times, not Go's RFC 3339 with a made-up day and zone.
+		writeJSONString(b, Value(x))
 	case duckdb.Union:
 		writeJSONValue(b, x.Value)
 	case duckdb.OrderedMap:

@@ -427,7 +427,7 @@ func TestWrite(t *testing.T) {
 		},
 		{
 			name: "json native types", opts: Options{Mode: ModeJSON}, columns: richCols, rows: richRows,
-			want: `[{"b":true,"d":2.50,"h":-170141183460469231731687303715884105728,"t":"2024-01-02T03:04:05.6Z","l":[1,"two",null],"m":{"a":[2.5],"z":1},"f":"inf","html":"<a&b>"}]
+			want: `[{"b":true,"d":2.50,"h":-170141183460469231731687303715884105728,"t":"2024-01-02 03:04:05.6","l":[1,"two",null],"m":{"a":[2.5],"z":1},"f":"inf","html":"<a&b>"}]
 `,
 		},
 
@@ -586,7 +586,7 @@ func TestDuckDBValues(t *testing.T) {
 	if err := Write(&b, Options{Mode: ModeJSON}, columns, result); err != nil {
 		t.Fatal(err)
 	}
-	wantJSON := `[{"i":1,"d":2.50,"s":"x","n":null,"dt":"2024-01-02T00:00:00Z","f":0.1,"l":[1,2]}]` + "\n"
+	wantJSON := `[{"i":1,"d":2.50,"s":"x","n":null,"dt":"2024-01-02","f":0.1,"l":[1,2]}]` + "\n"
 	if got := b.String(); got != wantJSON {
 		t.Errorf("json mismatch\n got: %s\nwant: %s", got, wantJSON)
 	}
