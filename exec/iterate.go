@@ -59,13 +59,40 @@ func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *
 	if err != nil {
 		return nil, err
 	}
-	res, err = s.query(ctx, final)
+	res, err = r.final(final, state)
 	if err != nil {
 		return nil, r.partErrAt(p.Final, 0, err, state, "", "")
 	}
 	res = quietCount(p.Command, res)
 	res.Stats = r.stats
 	r.checkpointFinish()
+	return res, nil
+}
+
+// final runs the final query (final, split or not, reading state). A
+// bare query asked for as DuckDB's text (Session.ValueText) is wrapped in
+// a cast of every column, after a DESCRIBE (it only binds) for the
+// columns' names and types.
+func (r *run) final(final, state string) (*Result, error) {
+	cast := map[string]string{ValuesVarchar: "CAST(COLUMNS(*) AS VARCHAR)", ValuesJSON: "CAST(to_json(COLUMNS(*)) AS VARCHAR)"}[r.s.ValueText]
+	if r.p.Command != "" || cast == "" {
+		return r.s.query(r.ctx, final)
+	}
+	desc, err := r.s.query(r.ctx, "DESCRIBE "+r.p.Final.Bind(state, "", ""))
+	if err != nil {
+		// Its error, from the query as written, points at the bad token.
+		return r.s.query(r.ctx, final)
+	}
+	res, err := r.s.query(r.ctx, "SELECT "+cast+" FROM ("+final+"\n)")
+	if err != nil {
+		// DuckDB's error points into the wrapper; the query as written
+		// gives the same error at the user's token.
+		return r.s.query(r.ctx, final)
+	}
+	res.Columns, res.Types, res.ValueText = make([]string, len(desc.Rows)), make([]string, len(desc.Rows)), true
+	for i, row := range desc.Rows {
+		res.Columns[i], res.Types[i] = fmt.Sprint(row[0]), fmt.Sprint(row[1])
+	}
 	return res, nil
 }
 

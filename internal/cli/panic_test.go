@@ -27,15 +27,15 @@ func TestPanicIsAnInternalError(t *testing.T) {
 			t.Errorf("%s: the session did not survive; stdout %q, stderr %q", name, out, errw)
 		}
 	}
-	code, out, errw := run(t, "", "--bail", "off", "--mode", "csv", "-c", script)
+	code, out, errw := run(t, "", "-bail=off", "--mode", "csv", "-c", script)
 	check("-c", out, errw)
 	if code != 1 {
 		t.Errorf("-c: exit %d, want 1", code)
 	}
 	f := writeFile(t, t.TempDir(), "s.sql", script)
-	_, out, errw = run(t, "", "--bail", "off", "--mode", "csv", "-f", f)
+	_, out, errw = run(t, "", "-bail=off", "--mode", "csv", "-f", f)
 	check("-f", out, errw)
-	_, out, errw = run(t, script, "--bail", "off", "--mode", "csv")
+	_, out, errw = run(t, script, "-bail=off", "--mode", "csv")
 	check("stdin", out, errw)
 
 	dir := t.TempDir()

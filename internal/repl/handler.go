@@ -198,6 +198,10 @@ func (h *Handler) statement(in *input, st sqlscan.Statement) error {
 	// go where errors go, between the results they explain.
 	h.Sess.Notice = func(msg string) { fmt.Fprintln(h.Err, msg) }
 	run, types := st, []string(nil)
+	h.Sess.ValueText = exec.ValuesVarchar
+	if h.Mode == render.ModeJSON {
+		h.Sess.ValueText = exec.ValuesJSON
+	}
 	tq, isText := h.asText(ctx, st)
 	if isText {
 		run = tq.stmt
@@ -205,11 +209,17 @@ func (h *Handler) statement(in *input, st sqlscan.Statement) error {
 	res, err := h.Sess.Exec(ctx, run.Text, run.Pos)
 	elapsed := time.Since(began)
 	prog.stop()
+	var pe *sqlscan.Error
+	if isText && errors.As(err, &pe) && (pe.Pos.Line < st.Pos.Line || pe.Pos.Line == st.Pos.Line && pe.Pos.Col < st.Pos.Col) {
+		pe.Pos = st.Pos // in the wrapper around the statement: its start
+	}
 	if err != nil {
 		return h.fail(in, st.Pos, err)
 	}
 	if isText && len(res.Columns) == len(tq.columns) {
 		res.Columns, res.Rows, types = tq.columns, tq.cells(res.Rows), tq.types
+	} else if res.ValueText {
+		res.Rows, types = textQuery{json: h.Mode == render.ModeJSON}.cells(res.Rows), res.Types
 	}
 	if err := h.print(res, types); err != nil {
 		return h.fail(in, st.Pos, err)
