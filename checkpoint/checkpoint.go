@@ -35,7 +35,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 )
@@ -530,15 +529,17 @@ func removeCheckpoint(dir string) error {
 		}
 	}
 	// Only if empty: a file itersql did not write keeps its folder.
-	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) && !isNotEmpty(err) {
+	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) && !holdsFiles(dir) {
 		return fmt.Errorf("remove checkpoint: %w", err)
 	}
 	return nil
 }
 
-// isNotEmpty reports whether err is removing a folder that holds files.
-func isNotEmpty(err error) bool {
-	return errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST)
+// holdsFiles reports whether the folder dir has anything in it (the
+// error of removing such a folder differs between systems).
+func holdsFiles(dir string) bool {
+	des, err := os.ReadDir(dir)
+	return err == nil && len(des) > 0
 }
 
 // hashFile returns the size and hex SHA-256 of a file; sync also flushes
