@@ -305,6 +305,10 @@ func (s *Store) Load(e Entry, fingerprint string) (*Manifest, error) {
 		return nil, bad(nil, "%s: %v", ManifestName, err)
 	}
 	for _, f := range m.Files {
+		// A link could point DuckDB at any file the user can read.
+		if fi, err := os.Lstat(filepath.Join(e.Dir, f.Name)); err == nil && !fi.Mode().IsRegular() {
+			return nil, bad(nil, "%s is not a regular file (itersql follows no links in its checkpoint folders)", f.Name)
+		}
 		size, sum, err := hashFile(filepath.Join(e.Dir, f.Name), false)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, bad(err, "%s is missing", f.Name)
