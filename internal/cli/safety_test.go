@@ -50,3 +50,17 @@ func TestPanicIsAnInternalError(t *testing.T) {
 	}
 	check("itersql test", string(golden), "")
 }
+
+// TestCommentedOutStatementRunsNothing: issue 13's script, whose block
+// comment holds a nested one and a DROP, leaves the table in place.
+func TestCommentedOutStatementRunsNothing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "g.duckdb")
+	if code, out, errw := run(t, "", db, "-c", "CREATE TABLE important AS SELECT 1 AS x"); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, errw)
+	}
+	script := writeFile(t, t.TempDir(), "s.sql", "/* old setup:\nCREATE TABLE scratch (x INTEGER);\n/* note */ DROP TABLE important;\n*/\nSELECT count(*) AS n FROM important;\n")
+	code, out, errw := run(t, "", db, "--mode", "csv", "-f", script)
+	if code != 0 || out != "n\n1\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errw)
+	}
+}
