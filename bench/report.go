@@ -169,7 +169,28 @@ iterations) that its timed runs leave out.
 		r.writeWorkload(&b, res)
 	}
 	r.writeMicro(&b)
+	b.WriteString(keptSections(path))
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// keptSections returns the sections of the file at path that this
+// command does not measure ("## Soak", written from BenchmarkSoak), so
+// that regenerating the report keeps them.
+func keptSections(path string) string {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	text := string(old)
+	i := strings.Index(text, "\n## Soak")
+	if i < 0 {
+		return ""
+	}
+	section := text[i:]
+	if j := strings.Index(section[1:], "\n## "); j >= 0 {
+		section = section[:j+1]
+	}
+	return strings.TrimRight(section, "\n") + "\n"
 }
 
 // writeWorkload renders one workload's table.

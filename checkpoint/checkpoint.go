@@ -35,7 +35,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 )
@@ -306,6 +305,10 @@ func (s *Store) Load(e Entry, fingerprint string) (*Manifest, error) {
 		return nil, bad(nil, "%s: %v", ManifestName, err)
 	}
 	for _, f := range m.Files {
+		// A link could point DuckDB at any file the user can read.
+		if fi, err := os.Lstat(filepath.Join(e.Dir, f.Name)); err == nil && !fi.Mode().IsRegular() {
+			return nil, bad(nil, "%s is not a regular file (itersql follows no links in its checkpoint folders)", f.Name)
+		}
 		size, sum, err := hashFile(filepath.Join(e.Dir, f.Name), false)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, bad(err, "%s is missing", f.Name)
@@ -530,15 +533,17 @@ func removeCheckpoint(dir string) error {
 		}
 	}
 	// Only if empty: a file itersql did not write keeps its folder.
-	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) && !isNotEmpty(err) {
+	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) && !holdsFiles(dir) {
 		return fmt.Errorf("remove checkpoint: %w", err)
 	}
 	return nil
 }
 
-// isNotEmpty reports whether err is removing a folder that holds files.
-func isNotEmpty(err error) bool {
-	return errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST)
+// holdsFiles reports whether the folder dir has anything in it (the
+// error of removing such a folder differs between systems).
+func holdsFiles(dir string) bool {
+	des, err := os.ReadDir(dir)
+	return err == nil && len(des) > 0
 }
 
 // hashFile returns the size and hex SHA-256 of a file; sync also flushes

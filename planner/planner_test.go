@@ -119,3 +119,15 @@ func TestStepKeyUnique(t *testing.T) {
 		}
 	}
 }
+
+// TestBindKeepsStrings: binding replaces the references only, never text
+// in the user's strings that looks like a placeholder.
+func TestBindKeepsStrings(t *testing.T) {
+	p, err := build(t, `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t WHERE '"__itersql_state__"' <> '' UNTIL 1 ITERATIONS) SELECT i FROM t`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.Step.Bind(`"s1"`, "", ""), `SELECT i + 1 FROM "s1" AS "t" WHERE '"__itersql_state__"' <> ''`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

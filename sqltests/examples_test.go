@@ -1,22 +1,13 @@
 package sqltests
 
-import (
-	"bytes"
-	"testing"
-
-	"github.com/itersql/itersql/internal/golden"
-)
+import "testing"
 
 // TestExamples runs the README's examples (connected components, PageRank,
 // shortest paths on SNAP's Facebook graph) as golden tests, so what a new
-// user runs first is checked on every change.
+// user runs first is checked on every change; each is its own subtest
+// (-run TestExamples/examples/components).
 func TestExamples(t *testing.T) {
-	var out bytes.Buffer
-	passed, failed, err := golden.Run([]string{"../examples"}, *update, &out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if passed+failed != 3 || failed > 0 {
-		t.Errorf("%d passed, %d failed (want 3 examples):\n%s", passed, failed, out.String())
+	if n := runGoldenFolder(t, "../examples"); n != 3 {
+		t.Errorf("%d examples, want 3", n)
 	}
 }

@@ -2,7 +2,12 @@ package sqltests
 
 // Golden-file tests: every NAME.sql under testdata (except testdata/ldbc,
 // which has its own checker) runs as `itersql test` runs it, and its
-// output must equal NAME.golden. After a deliberate change in output, run
+// output must equal NAME.golden. Each file is its own subtest, named by
+// its folder and name, so one runs alone:
+//
+//	go test ./sqltests -run TestGolden/engine/stops
+//
+// After a deliberate change in output, run
 //
 //	go test ./sqltests/ -run TestGolden -update
 //
@@ -13,6 +18,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/itersql/itersql/internal/golden"
@@ -25,23 +31,68 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var paths []string
+	n := 0
 	for _, e := range entries {
 		if e.IsDir() && e.Name() != "ldbc" {
-			paths = append(paths, filepath.Join("testdata", e.Name()))
+			n += runGoldenFolder(t, filepath.Join("testdata", e.Name()))
 		}
 	}
-	if len(paths) == 0 {
-		t.Skip("no golden test folders")
+	if n == 0 {
+		t.Skip("no golden tests")
 	}
-	var out bytes.Buffer
-	passed, failed, err := golden.Run(paths, *update, &out)
+}
+
+// runGoldenFolder runs each golden test under dir as a subtest named by
+// its path below dir's parent, a level per folder (engine/stops), and
+// returns how many there were.
+func runGoldenFolder(t *testing.T, dir string) int {
+	t.Helper()
+	files, err := golden.Collect([]string{dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if failed > 0 {
-		t.Errorf("%d of %d golden tests failed:\n%s", failed, passed+failed, out.String())
-	} else {
-		t.Log(out.String())
+	tests := make([]goldenTest, len(files))
+	for i, file := range files {
+		rel, err := filepath.Rel(filepath.Dir(dir), file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tests[i] = goldenTest{strings.Split(filepath.ToSlash(strings.TrimSuffix(rel, ".sql")), "/"), file}
+	}
+	runTree(t, tests)
+	return len(files)
+}
+
+// goldenTest is a test script and its subtest name, a part per level.
+type goldenTest struct {
+	name []string
+	file string
+}
+
+// runTree runs tests as nested subtests, one t.Run per folder holding
+// all the tests in it, so that -run matches each level as go test
+// splits it. Collect's order keeps a folder's tests together.
+func runTree(t *testing.T, tests []goldenTest) {
+	for len(tests) > 0 {
+		head := tests[0].name[0]
+		if len(tests[0].name) == 1 {
+			file := tests[0].file
+			t.Run(head, func(t *testing.T) {
+				var out bytes.Buffer
+				if !golden.RunOne(file, *update, &out) {
+					t.Errorf("%s", out.String())
+				} else if out.Len() > 0 {
+					t.Log(out.String())
+				}
+			})
+			tests = tests[1:]
+			continue
+		}
+		var sub []goldenTest
+		for len(tests) > 0 && len(tests[0].name) > 1 && tests[0].name[0] == head {
+			sub = append(sub, goldenTest{tests[0].name[1:], tests[0].file})
+			tests = tests[1:]
+		}
+		t.Run(head, func(t *testing.T) { runTree(t, sub) })
 	}
 }

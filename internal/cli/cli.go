@@ -5,13 +5,17 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
+	"github.com/chzyer/readline"
 	"github.com/mattn/go-isatty"
 
 	"github.com/itersql/itersql/exec"
@@ -43,15 +47,25 @@ database lives in memory and is gone at exit. Flags may come before or
 after DBFILE, with one dash or two.
 
 Flags:
-  -c SQL                  run SQL (statements separated by ';', dot commands allowed)
+  -c SQL, -s SQL          run SQL (statements separated by ';', dot commands allowed);
+                          may be repeated, each runs in turn
   -f FILE                 run the script FILE (- for stdin)
-  --mode MODE             output mode: table, csv, json, markdown, line (default table)
-  --bail on|off           scripts stop at the first error (default on); with off every
+  -cmd SQL                run SQL first, before the script or the shell; may be repeated
+  -init FILE              run FILE before anything else (default: ~/.itersqlrc, if it
+                          exists)
+  --mode MODE             output mode: duckbox, box, table, csv, json, markdown, line,
+                          list (default duckbox)
+  -duckbox -box -table -csv -json -markdown -line -list
+                          the same, DuckDB's way
+  -bail, -bail=off        scripts stop at the first error (default on); with off every
                           statement runs and the exit status is 1 if any failed
+  -echo                   print each statement and dot command before running it
+  -readonly               open DBFILE read-only (DuckDB's access_mode=read_only)
   --max-iterations N      WITH ITERATE runaway guard (SET max_iterations; default 10000)
   --max-state-rows N      error when an iteration state exceeds N rows (0 = no limit)
-  --progress auto|on|off  live progress line on stderr while iterating (default auto:
-                          only when stderr is a terminal)
+  --progress auto|on|off  live progress on stderr while iterating: a bar with ETA for
+                          n ITERATIONS, a spinner for FIXPOINT (default auto: only when
+                          stderr is a terminal, and not in csv or json mode)
   --checkpoint-every N|D  durable checkpoint every N iterations or every duration D
                           (e.g. 2m); SET checkpoint_every (default 0, off)
   --checkpoint-dir DIR    where checkpoints go (default: beside DBFILE, or ./.itersql)
@@ -68,28 +82,37 @@ Flags:
 In the shell, statements end with ';' and may span lines; lines starting
 with '.' are dot commands (.help lists them). Ctrl-C cancels the running
 statement or clears the one being typed; Ctrl-D exits. History is kept in
-~/.itersql_history. Table mode shows at most 1000 rows in the shell (.maxrows)
-and all rows in scripts.
+~/.itersql_history. In the shell, duckbox mode fits the terminal's width and
+shows at most 40 rows, the first and last ones (.maxrows); scripts and pipes
+get all rows with full values.
 
 Scripts run each statement as soon as its ';' is read. Text after the last
 ';' runs as a final statement. An empty script does nothing and succeeds.
 Errors print to stderr as FILE:LINE:COL: message, where FILE is the script,
 -c or <stdin>.
 
-Exit status: 0 success, 1 a statement or file failed, 2 bad command line.
+Exit status: 0 success, 1 a statement or file failed, 2 bad command line,
+N after .exit N.
 `
 
 // interactiveMaxRows keeps an accidental huge SELECT from flooding the
-// terminal; scripts print everything because their output is data.
-const interactiveMaxRows = 1000
+// terminal (DuckDB's default); scripts print everything because their
+// output is data.
+const interactiveMaxRows = 40
 
 // options are the parsed command line.
 type options struct {
-	command, file string
-	hasCommand    bool // -c was given, even as -c "" (an empty script)
+	commands      []string // -c and -s, run in order
+	hasCommand    bool     // -c was given, even as -c "" (an empty script)
+	file          string
+	cmds          []string // -cmd: run before the script or the shell
+	init          string   // -init FILE; "" means ~/.itersqlrc if it exists
+	initGiven     bool
 	dbfile        string
 	mode          render.Mode
 	bail          bool
+	readonly      bool
+	echo          bool
 	settings      [][2]string // itersql settings to apply, in order
 	help, version bool
 }
@@ -103,16 +126,52 @@ func usageErrorf(format string, args ...any) error {
 	return &errUsage{fmt.Sprintf(format, args...)}
 }
 
+// modeFlags are DuckDB's one-word mode flags (-csv, -json, ...).
+var modeFlags = []render.Mode{render.ModeDuckbox, render.ModeBox, render.ModeTable, render.ModeCSV,
+	render.ModeJSON, render.ModeMarkdown, render.ModeLine, render.ModeList}
+
 // parse reads the command line. Go's flag package stops at the first
 // positional argument; parsing again after it lets flags follow DBFILE.
 func parse(args []string) (*options, error) {
-	o := &options{mode: render.ModeTable, bail: true}
+	o := &options{mode: render.ModeDuckbox, bail: true}
 	fs := flag.NewFlagSet("itersql", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are printed once, by Do, with the usage
-	fs.StringVar(&o.command, "c", "", "")
+	fs.SetOutput(io.Discard) // errors are printed once, by Do
+	command := func(v string) error {
+		o.commands = append(o.commands, v)
+		o.hasCommand = true
+		return nil
+	}
+	fs.Func("c", "", command)
+	fs.Func("s", "", command) // DuckDB's name for -c
 	fs.StringVar(&o.file, "f", "", "")
-	mode := fs.String("mode", "table", "")
-	bail := fs.String("bail", "on", "")
+	fs.Func("cmd", "", func(v string) error {
+		o.cmds = append(o.cmds, v)
+		return nil
+	})
+	fs.Func("init", "", func(v string) error {
+		o.init, o.initGiven = v, true
+		return nil
+	})
+	fs.Func("mode", "", func(v string) error {
+		m, err := render.ParseMode(v)
+		o.mode = m
+		return err
+	})
+	for _, m := range modeFlags {
+		fs.BoolFunc(string(m), "", func(string) error {
+			o.mode = m
+			return nil
+		})
+	}
+	// -bail is a switch, as in DuckDB's CLI: it never takes the next
+	// argument; -bail=off turns it off.
+	fs.BoolFunc("bail", "", func(v string) error {
+		b, err := repl.ParseOnOff(v)
+		o.bail = b
+		return err
+	})
+	fs.BoolVar(&o.readonly, "readonly", false, "")
+	fs.BoolVar(&o.echo, "echo", false, "")
 	fs.Func("max-iterations", "", settingFlag(o, "max_iterations"))
 	fs.Func("max-state-rows", "", settingFlag(o, "max_state_rows"))
 	fs.Func("progress", "", settingFlag(o, "progress"))
@@ -136,10 +195,17 @@ func parse(args []string) (*options, error) {
 	fs.BoolVar(&o.help, "help", false, "")
 	fs.BoolVar(&o.version, "version", false, "")
 
+	// Before -bail became a switch it took on|off: say so rather than
+	// open a database file named "off".
+	for i := 0; i+1 < len(args); i++ {
+		if (args[i] == "-bail" || args[i] == "--bail") && isOnOff(args[i+1]) {
+			return nil, usageErrorf("-bail takes no value: write -bail, or -bail=%s", args[i+1])
+		}
+	}
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, &errUsage{err.Error()}
+			return nil, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -151,11 +217,6 @@ func parse(args []string) (*options, error) {
 	if o.help || o.version {
 		return o, nil
 	}
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "c" {
-			o.hasCommand = true
-		}
-	})
 	switch len(positional) {
 	case 0:
 	case 1:
@@ -166,15 +227,51 @@ func parse(args []string) (*options, error) {
 	if o.hasCommand && o.file != "" {
 		return nil, usageErrorf("-c and -f cannot be used together")
 	}
-	m, err := render.ParseMode(*mode)
-	if err != nil {
-		return nil, &errUsage{"--mode: " + err.Error()}
-	}
-	o.mode = m
-	if o.bail, err = repl.ParseOnOff(*bail); err != nil {
-		return nil, &errUsage{"--bail: " + err.Error()}
-	}
 	return o, nil
+}
+
+func isOnOff(s string) bool {
+	_, err := repl.ParseOnOff(s)
+	return err == nil
+}
+
+// flagError turns the flag package's error into one line: an unknown
+// flag is named with the nearest known one.
+func flagError(fs *flag.FlagSet, err error) error {
+	const unknown = "flag provided but not defined: "
+	msg := err.Error()
+	if !strings.HasPrefix(msg, unknown) {
+		return &errUsage{msg}
+	}
+	name := strings.TrimLeft(strings.TrimPrefix(msg, unknown), "-")
+	best, bestDist := "", -1
+	fs.VisitAll(func(f *flag.Flag) {
+		if d := editDistance(name, f.Name); bestDist < 0 || d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	})
+	return usageErrorf("unknown flag -%s (did you mean -%s?)", name, best)
+}
+
+// editDistance is Levenshtein's distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // settingFlag checks a setting flag's value at parse time, on a scratch
@@ -198,7 +295,9 @@ func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	o, err := parse(args)
 	if err != nil {
-		fmt.Fprintf(stderr, "itersql: %v\n\n%s", err, usage)
+		// One line: the mistake, and where help is. The whole usage
+		// would push the mistake off the screen.
+		fmt.Fprintf(stderr, "itersql: %v; itersql -h lists the flags\n", err)
 		return exitUsage
 	}
 	if o.help {
@@ -210,13 +309,34 @@ func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 
-	// Open the script before the database: a mistyped -f must not leave
-	// a freshly created DBFILE behind.
-	var script io.Reader
-	name := ""
+	// Open the scripts before the database: a mistyped -f or -init must
+	// not leave a freshly created DBFILE behind.
+	type source struct {
+		name string
+		r    io.Reader
+	}
+	var pre, main []source // pre: -init and -cmd, before the script or the shell
+	initFile := o.init
+	if !o.initGiven {
+		initFile = defaultInitFile()
+	}
+	if initFile != "" {
+		f, err := os.Open(initFile)
+		switch {
+		case err == nil:
+			defer f.Close()
+			pre = append(pre, source{initFile, f})
+		case o.initGiven || !errors.Is(err, fs.ErrNotExist):
+			fmt.Fprintf(stderr, "itersql: -init: %v\n", err)
+			return exitError
+		}
+	}
+	for _, c := range o.cmds {
+		pre = append(pre, source{"-cmd", strings.NewReader(c)})
+	}
 	switch {
 	case o.file == "-":
-		script, name = stdin, "<stdin>"
+		main = append(main, source{"<stdin>", stdin})
 	case o.file != "":
 		f, err := os.Open(o.file)
 		if err != nil {
@@ -224,14 +344,22 @@ func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitError
 		}
 		defer f.Close()
-		script, name = f, o.file
+		main = append(main, source{o.file, f})
 	case o.hasCommand:
-		script, name = strings.NewReader(o.command), "-c"
+		for _, c := range o.commands {
+			main = append(main, source{"-c", strings.NewReader(c)})
+		}
 	case !isTerminal(stdin):
-		script, name = stdin, "<stdin>"
+		main = append(main, source{"<stdin>", stdin})
 	}
 
-	sess, err := exec.Open(o.dbfile)
+	dsn := o.dbfile
+	if o.readonly && dsn != "" {
+		// DuckDB's own option: other read-only processes may open the
+		// file too, and nothing can be written to it.
+		dsn += "?access_mode=read_only"
+	}
+	sess, err := exec.Open(dsn)
 	if err != nil {
 		fmt.Fprintf(stderr, "itersql: %v\n", err)
 		return exitError
@@ -251,6 +379,9 @@ func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Bail:     o.bail,
 		Terminal: isTerminal(stderr),
 	}
+	if o.echo {
+		h.Echo = repl.EchoPlain
+	}
 	// .open may have replaced the session; close the current one.
 	defer func() {
 		if err := h.Sess.Close(); err != nil {
@@ -258,8 +389,25 @@ func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}()
 
-	if script != nil {
-		if !h.RunScript(name, script) {
+	// Sources run in order, each as a script. .exit N ends the run with
+	// N; with bail, the first failure ends it, except that the shell
+	// still starts after a failing -init or -cmd (as in DuckDB's CLI).
+	failed := false
+	for i, src := range append(pre, main...) {
+		ok := h.RunScript(src.name, src.r)
+		failed = failed || !ok
+		if n, exited := h.Exit(); exited {
+			if n >= 0 {
+				return n
+			}
+			break
+		}
+		if !ok && h.Bail && (i >= len(pre) || len(main) > 0) {
+			return exitError
+		}
+	}
+	if _, exited := h.Exit(); len(main) > 0 || exited {
+		if failed {
 			return exitError
 		}
 		return exitOK
@@ -267,9 +415,20 @@ func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return shell(h, stdin.(*os.File), stdout, stderr)
 }
 
+// defaultInitFile is ~/.itersqlrc, run before anything else when it
+// exists, as DuckDB runs ~/.duckdbrc; "" without a home directory.
+func defaultInitFile() string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".itersqlrc")
+}
+
 // shell runs the interactive shell on the terminal.
 func shell(h *repl.Handler, stdin *os.File, stdout, stderr io.Writer) int {
 	h.MaxRows = interactiveMaxRows
+	h.Width = readline.GetScreenWidth
 	ed, err := repl.NewEditor(stdin, stdout, stderr, repl.HistoryFile())
 	if err != nil {
 		fmt.Fprintf(stderr, "itersql: %v\n", err)
@@ -280,6 +439,9 @@ func shell(h *repl.Handler, stdin *os.File, stdout, stderr io.Writer) int {
 	if err := h.Interact(ed); err != nil {
 		fmt.Fprintf(stderr, "itersql: %v\n", err)
 		return exitError
+	}
+	if n, _ := h.Exit(); n >= 0 {
+		return n
 	}
 	return exitOK
 }

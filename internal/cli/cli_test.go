@@ -10,8 +10,12 @@ import (
 
 // run calls Do in process with stdin as a pipe-like reader (not a
 // terminal, so no shell) and returns the exit status and both streams.
+// HOME is a fresh folder, so no ~/.itersqlrc of the machine's runs.
 func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	if os.Getenv("ITERSQL_TEST_KEEP_HOME") == "" {
+		t.Setenv("HOME", t.TempDir())
+	}
 	var out, errw bytes.Buffer
 	code = Do(args, strings.NewReader(stdin), &out, &errw)
 	return code, out.String(), errw.String()
@@ -31,7 +35,16 @@ func TestCommand(t *testing.T) {
 	if code != 0 || errw != "" {
 		t.Fatalf("code %d, stderr %q", code, errw)
 	}
-	want := "┌────────┐\n│ answer │\n├────────┤\n│     42 │\n└────────┘\n(1 row)\n"
+	want := `┌──────────┐
+│  answer  │
+│  int32   │
+├──────────┤
+│       42 │
+├──────────┤
+│  1 row   │
+│ 1 column │
+└──────────┘
+`
 	if out != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out, want)
 	}
@@ -65,7 +78,7 @@ func TestScriptFileErrorPosition(t *testing.T) {
 }
 
 func TestBailOff(t *testing.T) {
-	code, out, errw := run(t, "", "-c", "SELECT x; SELECT 'y;' AS b; SELECT z", "--bail", "off", "--mode", "csv")
+	code, out, errw := run(t, "", "-c", "SELECT x; SELECT 'y;' AS b; SELECT z", "--bail=off", "--mode", "csv")
 	if code != 1 {
 		t.Errorf("exit %d, want 1 (errors happened)", code)
 	}
@@ -125,17 +138,153 @@ func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"--nope"},
 		{"--mode", "xml", "-c", "SELECT 1"},
-		{"--bail", "maybe"},
+		{"--bail=maybe"},
 		{"a.db", "b.db"},
 		{"-c", "SELECT 1", "-f", "x.sql"},
 		{"--max-iterations", "0"},
 		{"--progress", "sometimes"},
-		{"test"},
 	} {
 		code, out, errw := run(t, "", args...)
-		if code != 2 || out != "" || !strings.Contains(errw, "Usage:") {
+		// One line that points to -h, not the whole usage.
+		if code != 2 || out != "" || strings.Count(errw, "\n") != 1 || !strings.Contains(errw, "itersql -h") {
 			t.Errorf("%q: code %d, out %q, stderr %q", args, code, out, errw)
 		}
+	}
+	code, _, errw := run(t, "", "test")
+	if code != 2 || !strings.Contains(errw, "Usage:") {
+		t.Errorf("test without PATH: code %d, stderr %q", code, errw)
+	}
+}
+
+func TestUnknownFlagNamesTheNearest(t *testing.T) {
+	for flag, want := range map[string]string{
+		"-jsno":     "unknown flag -jsno (did you mean -json?)",
+		"--readonl": "unknown flag -readonl (did you mean -readonly?)",
+		"-ech":      "unknown flag -ech (did you mean -echo?)",
+	} {
+		code, _, errw := run(t, "", flag)
+		if code != 2 || !strings.HasPrefix(errw, "itersql: "+want+"; itersql -h lists the flags\n") {
+			t.Errorf("%s: code %d, stderr %q", flag, code, errw)
+		}
+	}
+}
+
+func TestModeFlags(t *testing.T) {
+	for flag, want := range map[string]string{
+		"-csv":      "a,b\n1,x\n",
+		"-json":     `[{"a":1,"b":"x"}]` + "\n",
+		"-line":     "a = 1\nb = x\n",
+		"-markdown": "| a | b |\n|---|---|\n| 1 | x |\n",
+		"-list":     "a|b\n1|x\n",
+		"-table":    "+---+---+\n| a | b |\n+---+---+\n| 1 | x |\n+---+---+\n",
+		"-box":      "┌───┬───┐\n│ a │ b │\n├───┼───┤\n│ 1 │ x │\n└───┴───┘\n",
+	} {
+		code, out, errw := run(t, "", flag, "-c", "SELECT 1 AS a, 'x' AS b")
+		if code != 0 || out != want {
+			t.Errorf("%s: code %d, err %q, out:\n%s\nwant:\n%s", flag, code, errw, out, want)
+		}
+	}
+	// The last mode given wins, whichever way it was given.
+	if _, out, _ := run(t, "", "-json", "--mode", "csv", "-c", "SELECT 1 AS a"); out != "a\n1\n" {
+		t.Errorf("-json --mode csv: %q", out)
+	}
+}
+
+func TestRepeatedCommandsRunInOrder(t *testing.T) {
+	code, out, errw := run(t, "", "-csv", "-c", "CREATE TABLE t AS SELECT 1 AS n", "-s", "INSERT INTO t VALUES (2)", "-c", "SELECT sum(n) AS s FROM t")
+	if code != 0 || out != "s\n3\n" {
+		t.Errorf("code %d, out %q, err %q", code, out, errw)
+	}
+	// With bail (the default) the first failing -c ends the run.
+	code, out, _ = run(t, "", "-csv", "-c", "SELECT nope", "-c", "SELECT 2 AS two")
+	if code != 1 || out != "" {
+		t.Errorf("bail: code %d, out %q", code, out)
+	}
+	code, out, _ = run(t, "", "-csv", "-bail=off", "-c", "SELECT nope", "-c", "SELECT 2 AS two")
+	if code != 1 || out != "two\n2\n" {
+		t.Errorf("-bail=off: code %d, out %q", code, out)
+	}
+}
+
+func TestBailIsASwitch(t *testing.T) {
+	// -bail takes nothing after it: the DBFILE that follows stays one.
+	db := filepath.Join(t.TempDir(), "b.duckdb")
+	code, _, errw := run(t, "", "-bail", db, "-c", "CREATE TABLE t(x INT)")
+	if code != 0 {
+		t.Fatalf("code %d, err %q", code, errw)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("the argument after -bail was not taken as DBFILE: %v", err)
+	}
+	code, _, errw = run(t, "", "-bail", "off")
+	if code != 2 || !strings.Contains(errw, "-bail=off") {
+		t.Errorf("-bail off: code %d, stderr %q", code, errw)
+	}
+}
+
+func TestInitCmdAndEcho(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("ITERSQL_TEST_KEEP_HOME", "1")
+	t.Setenv("HOME", home)
+	writeFile(t, home, ".itersqlrc", ".mode csv\nCREATE TABLE rc AS SELECT 'home' AS src;\n")
+	code, out, errw := run(t, "", "-c", "SELECT src FROM rc")
+	if code != 0 || out != "src\nhome\n" {
+		t.Errorf("~/.itersqlrc: code %d, out %q, err %q", code, out, errw)
+	}
+	other := writeFile(t, t.TempDir(), "init.sql", ".mode line\nCREATE TABLE rc AS SELECT 'init' AS src;\n")
+	code, out, errw = run(t, "", "-init", other, "-cmd", "INSERT INTO rc VALUES ('cmd')", "-echo", "-c", "SELECT src FROM rc ORDER BY src")
+	want := ".mode line\nCREATE TABLE rc AS SELECT 'init' AS src;\nINSERT INTO rc VALUES ('cmd');\nSELECT src FROM rc ORDER BY src;\nsrc = cmd\n\nsrc = init\n"
+	if code != 0 || out != want {
+		t.Errorf("-init -cmd -echo: code %d, err %q, out:\n%s\nwant:\n%s", code, errw, out, want)
+	}
+	code, _, errw = run(t, "", "-init", filepath.Join(home, "missing.sql"), "-c", "SELECT 1")
+	if code != 1 || !strings.Contains(errw, "-init: open ") {
+		t.Errorf("missing -init: code %d, stderr %q", code, errw)
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	code, out, _ := run(t, "", "-csv", "-c", "SELECT 1 AS a;\n.exit 7\nSELECT 2 AS b;", "-c", "SELECT 3 AS c")
+	if code != 7 || out != "a\n1\n" {
+		t.Errorf(".exit 7: code %d, out %q", code, out)
+	}
+	code, _, _ = run(t, "", "-c", ".exit", "-c", "SELECT nope")
+	if code != 0 {
+		t.Errorf(".exit: code %d, want 0 (nothing failed)", code)
+	}
+	code, _, errw := run(t, "", "-c", ".exit 300")
+	if code != 1 || !strings.Contains(errw, "0 to 255") {
+		t.Errorf(".exit 300: code %d, stderr %q", code, errw)
+	}
+}
+
+func TestReadonly(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.duckdb")
+	if code, _, errw := run(t, "", db, "-c", "CREATE TABLE t AS SELECT 1 AS x"); code != 0 {
+		t.Fatal(errw)
+	}
+	code, out, errw := run(t, "", db, "-readonly", "-csv", "-bail=off", "-c", "SELECT x FROM t; CREATE TABLE u(y INT)")
+	if code != 1 || out != "x\n1\n" || !strings.Contains(errw, "read-only") {
+		t.Errorf("code %d, out %q, stderr %q", code, out, errw)
+	}
+}
+
+func TestScriptPathsHint(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "ex")
+	if err := os.MkdirAll(filepath.Join(sub, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(sub, "data"), "n.csv", "x\n1\n")
+	writeFile(t, sub, "s.sql", "SELECT * FROM read_csv('data/n.csv');\n")
+	t.Chdir(dir)
+	code, _, errw := run(t, "", "-f", filepath.Join("ex", "s.sql"))
+	if code != 1 || !strings.Contains(errw, "relative to the working directory, not to the script: data/n.csv is in ex") {
+		t.Errorf("code %d, stderr %q", code, errw)
+	}
+	t.Chdir(sub)
+	if code, _, errw := run(t, "", "-f", "s.sql"); code != 0 {
+		t.Errorf("from the script's folder: code %d, stderr %q", code, errw)
 	}
 }
 
@@ -195,7 +344,7 @@ SELECT 1 AS after;
 	if code != 1 {
 		t.Errorf("exit %d, want 1 for the unknown command", code)
 	}
-	if !strings.Contains(out, "name\nedges\n") || !strings.Contains(out, "CREATE TABLE edges(src INTEGER, dst INTEGER);\n") || !strings.HasSuffix(out, "after\n1\n") {
+	if !strings.Contains(out, "edges\n") || !strings.Contains(out, "CREATE TABLE edges(src INTEGER, dst INTEGER);\n") || !strings.HasSuffix(out, "after\n1\n") {
 		t.Errorf("output %q", out)
 	}
 	if errw != "<stdin>:4:1: unknown command .bogus (.help lists the commands)\n" {
@@ -229,8 +378,8 @@ func TestGoldenSubcommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(got), "a\n1\na.sql:3:8: ") {
-		t.Errorf("golden %q: want output and errors interleaved, errors named a.sql", got)
+	if !strings.HasPrefix(string(got), "itersql> .mode csv\nitersql> SELECT 1 AS a;\na\n1\nitersql> SELECT nope;\na.sql:3:8: ") {
+		t.Errorf("golden %q: want each statement echoed, output and errors interleaved, errors named a.sql", got)
 	}
 	code, out, _ = run(t, "", "test", dir)
 	if code != 0 || out != "ok: 1 passed, 0 failed\n" {

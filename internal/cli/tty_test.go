@@ -88,18 +88,49 @@ func TestTerminalSession(t *testing.T) {
 	type_("SELECT 40 + 2\r")
 	at = out.waitFor(t, at, "   ...> ")
 	type_("  AS answer;\r")
-	at = out.waitFor(t, at, "│     42 │")
+	at = out.waitFor(t, at, "│  int32   │")
+	at = out.waitFor(t, at, "│       42 │")
+	at = out.waitFor(t, at, "itersql> ")
+
+	// Up-arrow recalls the two-line statement as one entry: Enter runs
+	// all of it again (its last line alone would be a syntax error).
+	type_("\x1b[A")
+	at = out.waitFor(t, at, "AS answer;")
+	type_("\r")
+	at = out.waitFor(t, at, "│       42 │")
+	at = out.waitFor(t, at, "itersql> ")
+
+	// Ctrl-D in the middle of a statement discards it, visibly, and the
+	// shell goes on.
+	type_("SELECT 'half\r")
+	at = out.waitFor(t, at, "   ...> ")
+	type_("\x04")
+	at = out.waitFor(t, at, "discarded the unfinished statement")
 	at = out.waitFor(t, at, "itersql> ")
 
 	// A loop that would run for minutes; Ctrl-C once it shows progress.
 	type_("WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 1000000 ITERATIONS) SELECT i FROM t;\r")
-	at = out.waitFor(t, at, "t: iteration ")
+	at = out.waitFor(t, at, "t: rows ")
+	at = out.waitFor(t, at, "%")
 	type_("\x03")
 	at = out.waitFor(t, at, "canceled")
 	at = out.waitFor(t, at, "itersql> ")
 
 	type_("SELECT 'still here' AS s;\r")
 	at = out.waitFor(t, at, "still here")
+	at = out.waitFor(t, at, "itersql> ")
+
+	// Duckbox in the shell: a value wider than the 120-column terminal
+	// is cut with "…" so the box fits, and past 40 rows the first and
+	// last ones show.
+	type_("SELECT i, repeat('x', 300) AS wide FROM range(100) t(i);\r")
+	at = out.waitFor(t, at, "│    19 │ ")
+	row := out.waitFor(t, at, "x… │")
+	if w := len([]rune(out.String()[at-len("│    19 │ ") : row])); w != 120 {
+		t.Errorf("a cut row is %d columns wide, want the terminal's 120", w)
+	}
+	at = out.waitFor(t, row, "│    99 │")
+	at = out.waitFor(t, at, "100 rows (40 shown)")
 	out.waitFor(t, at, "itersql> ")
 	// Ctrl-D, again every 2 s, as a user would: with the whole test suite
 	// loading both cores, a first one typed right as the prompt appears
@@ -126,6 +157,10 @@ wait:
 	hist, err := os.ReadFile(filepath.Join(dir, ".itersql_history"))
 	if err != nil || !strings.Contains(string(hist), "still here") {
 		t.Errorf("history %q, %v", hist, err)
+	}
+	// One line for the two-line statement, run twice but kept once.
+	if n := strings.Count(string(hist), "SELECT 40 + 2\\n  AS answer;\n"); n != 1 {
+		t.Errorf("history has the two-line statement %d times as one entry, want 1:\n%s", n, hist)
 	}
 }
 

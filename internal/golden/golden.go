@@ -3,10 +3,13 @@
 // NAME.golden next to it.
 //
 // A script runs exactly as `itersql -f NAME.sql` would (the same
-// repl.Handler.RunScript), with two differences that make a test useful:
-// bail is off, so every statement runs and one test file can show many
-// errors; and stdout and stderr go to one writer, so errors appear in the
-// golden file where they happened. Scripts run one after another with
+// repl.Handler.RunScript), with three differences that make a test
+// useful: bail is off, so every statement runs and one test file can show
+// many errors; stdout and stderr go to one writer, so errors appear in the
+// golden file where they happened; and each statement and dot command is
+// echoed after the shell's prompt before its output (as sqllogictest and
+// datadriven files show their input), so the golden file reads as a
+// session and a diff points at the statement that changed. Scripts run one after another with
 // their own folder as the working directory, so they can .read or COPY
 // files next to them by relative path.
 package golden
@@ -40,12 +43,12 @@ import (
 // "ok: N passed, M failed" (or "FAIL: ..."). err is for problems that stop
 // the run before any test: a path that does not exist, or is not .sql.
 func Run(paths []string, update bool, out io.Writer) (passed, failed int, err error) {
-	files, err := collect(paths)
+	files, err := Collect(paths)
 	if err != nil {
 		return 0, 0, err
 	}
 	for _, file := range files {
-		if runOne(file, update, out) {
+		if RunOne(file, update, out) {
 			passed++
 		} else {
 			failed++
@@ -59,8 +62,9 @@ func Run(paths []string, update bool, out io.Writer) (passed, failed int, err er
 	return passed, failed, nil
 }
 
-// collect expands paths to the list of test scripts, in a stable order.
-func collect(paths []string) ([]string, error) {
+// Collect expands paths to the list of test scripts, in a stable order:
+// NAME.sql files, and those found in folders (see Run).
+func Collect(paths []string) ([]string, error) {
 	var files []string
 	seen := map[string]bool{}
 	add := func(p string) {
@@ -109,8 +113,9 @@ func goldenPath(script string) string {
 	return strings.TrimSuffix(script, ".sql") + ".golden"
 }
 
-// runOne runs one test, reports any failure to out, and says if it passed.
-func runOne(script string, update bool, out io.Writer) bool {
+// RunOne runs one test script, reports any failure to out (a diff, or
+// "updated" with update), and says if it passed.
+func RunOne(script string, update bool, out io.Writer) bool {
 	got, err := runScript(script)
 	if err != nil {
 		fmt.Fprintf(out, "--- FAIL: %s\n%v\n", script, err)
@@ -187,7 +192,7 @@ func runScript(script string) (out []byte, err error) {
 		return nil, fmt.Errorf("golden: %w", err)
 	}
 	var buf bytes.Buffer
-	h := &repl.Handler{Sess: sess, Out: &buf, Err: &buf, Mode: render.ModeTable}
+	h := &repl.Handler{Sess: sess, Out: &buf, Err: &buf, Mode: render.ModeDuckbox, Echo: repl.EchoPrompt}
 	defer func() {
 		if cerr := h.Sess.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("golden: close session: %w", cerr)

@@ -24,7 +24,9 @@ func TestRunFoldersAndHelpers(t *testing.T) {
 	root := t.TempDir()
 	write(t, filepath.Join(root, "sub", "_setup.sql"), "CREATE TABLE t AS SELECT 1 AS x;\n")
 	write(t, filepath.Join(root, "sub", "uses.sql"), ".read _setup.sql\n.mode csv\nSELECT x FROM t;\n")
-	write(t, filepath.Join(root, "sub", "uses.golden"), "x\n1\n")
+	// Each statement and command is echoed after the prompt; the .read
+	// file's statements too, so the transcript shows where rows came from.
+	write(t, filepath.Join(root, "sub", "uses.golden"), "itersql> .read _setup.sql\nitersql> CREATE TABLE t AS SELECT 1 AS x;\nitersql> .mode csv\nitersql> SELECT x FROM t;\nx\n1\n")
 	write(t, filepath.Join(root, ".hidden", "x.sql"), "SELECT broken;\n")
 	wd, _ := os.Getwd()
 	var out bytes.Buffer

@@ -1,10 +1,12 @@
 // Package render formats query results for the terminal and for other
-// programs, in the styles DuckDB CLI and psql users already know: a boxed
-// table for people, and csv, json, markdown and line modes for pasting into
-// documents or piping into tools.
+// programs, in the styles DuckDB CLI and sqlite users already know: the
+// duckbox table for people (types under the header, row and column counts
+// below, cut to the terminal), sqlite's box and table, and csv, json,
+// markdown, line and list modes for pasting into documents or piping into
+// tools.
 //
-// Output is fully deterministic (no terminal-width probing, no wrapping, no
-// locale-dependent widths) so that it can be compared against golden files.
+// Output depends only on Options (the terminal width is passed in, never
+// probed here), so that it can be compared against golden files.
 package render
 
 import (
@@ -21,9 +23,6 @@ import (
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/pkg/twwidth"
-	"github.com/olekukonko/tablewriter/tw"
 )
 
 // Mode selects an output format; its values are the names users type on
@@ -32,14 +31,17 @@ type Mode string
 
 // The supported output modes.
 const (
+	ModeDuckbox  Mode = "duckbox"
+	ModeBox      Mode = "box"
 	ModeTable    Mode = "table"
 	ModeCSV      Mode = "csv"
 	ModeJSON     Mode = "json"
 	ModeMarkdown Mode = "markdown"
 	ModeLine     Mode = "line"
+	ModeList     Mode = "list"
 )
 
-var modes = []Mode{ModeTable, ModeCSV, ModeJSON, ModeMarkdown, ModeLine}
+var modes = []Mode{ModeDuckbox, ModeBox, ModeTable, ModeCSV, ModeJSON, ModeMarkdown, ModeLine, ModeList}
 
 // ParseMode turns user input (e.g. a --mode flag or a .mode command) into a
 // Mode. Matching ignores case and surrounding space because it is typed by
@@ -58,16 +60,29 @@ func ParseMode(s string) (Mode, error) {
 	return "", fmt.Errorf("unknown output mode %q (valid modes: %s)", s, strings.Join(names, ", "))
 }
 
-// Options controls Write. The zero value prints every row as a table.
+// Options controls Write. The zero value prints every row as a duckbox.
 type Options struct {
-	// Mode is the output format; empty means ModeTable.
+	// Mode is the output format; empty means ModeDuckbox.
 	Mode Mode
-	// MaxRows limits how many rows table mode prints, so an accidental huge
-	// SELECT does not flood the terminal; the footer then reports both the
-	// total and the shown count. 0 (or negative) means all rows. Other modes
-	// are meant for programs and always write everything.
+	// MaxRows limits how many rows duckbox prints, the first and last
+	// halves with a "…" row between, so an accidental huge SELECT does not
+	// flood the terminal; the footer then reports both the total and the
+	// shown count. 0 (or negative) means all rows. Other modes are meant
+	// for programs or for copying and always write everything.
 	MaxRows int
+	// Width is the terminal's width: duckbox cuts wide values and drops
+	// middle columns to fit it. 0 means no limit (scripts and pipes keep
+	// full values).
+	Width int
+	// Types are the DuckDB types of the columns ("BIGINT", "STRUCT(a
+	// INTEGER)"), when the caller knows them; nil means unknown, and the
+	// Go values tell what they can.
+	Types []string
 }
+
+// JSON is a value that is JSON text already (DuckDB's to_json): json mode
+// writes it as it is, other modes as text.
+type JSON string
 
 // Write formats a result set with the given column names and rows. Each row
 // must have exactly one value per column; values are rendered with Value.
@@ -77,9 +92,18 @@ func Write(w io.Writer, opts Options, columns []string, rows [][]any) error {
 			return fmt.Errorf("render: row %d has %d values, want %d (one per column)", i, len(row), len(columns))
 		}
 	}
+	if opts.Types != nil && len(opts.Types) != len(columns) {
+		return fmt.Errorf("render: %d types for %d columns", len(opts.Types), len(columns))
+	}
 	switch opts.Mode {
-	case ModeTable, "":
-		return writeTable(w, opts.MaxRows, columns, rows)
+	case ModeDuckbox, "":
+		return writeBox(w, boxStyle{border: unicodeBorder, duck: true}, opts, columns, rows)
+	case ModeBox:
+		return writeBox(w, boxStyle{border: unicodeBorder}, opts, columns, rows)
+	case ModeTable:
+		return writeBox(w, boxStyle{border: asciiBorder}, opts, columns, rows)
+	case ModeList:
+		return writeList(w, columns, rows)
 	case ModeCSV:
 		return writeCSV(w, columns, rows)
 	case ModeJSON:
@@ -93,59 +117,6 @@ func Write(w io.Writer, opts Options, columns []string, rows [][]any) error {
 	return err
 }
 
-func writeTable(w io.Writer, maxRows int, columns []string, rows [][]any) error {
-	shown := rows
-	if maxRows > 0 && len(rows) > maxRows {
-		shown = rows[:maxRows]
-	}
-	// tablewriter draws nothing sensible without columns; the footer alone
-	// still tells the user the statement returned no result columns.
-	if len(columns) > 0 {
-		align := make([]tw.Align, len(columns))
-		for c := range columns {
-			align[c] = tw.AlignLeft
-			if numericColumn(shown, c) {
-				align[c] = tw.AlignRight
-			}
-		}
-		table := tablewriter.NewTable(w,
-			// Column names are identifiers; upper-casing them (the library
-			// default) would misreport what the query returned.
-			tablewriter.WithHeaderAutoFormat(tw.Off),
-			// Wrapping depends on widths and would make cells ambiguous;
-			// DuckDB and psql never wrap either.
-			tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-			tablewriter.WithRowAutoWrap(tw.WrapNone),
-			// Leading/trailing spaces are data and must stay visible.
-			tablewriter.WithTrimSpace(tw.Off),
-			tablewriter.WithTrimLine(tw.Off),
-			// Width detection otherwise follows the locale, which would
-			// make golden files differ between machines.
-			tablewriter.WithEastAsian(tw.Off),
-			tablewriter.WithRowAlignmentConfig(tw.CellAlignment{Global: tw.AlignLeft, PerColumn: align}),
-		)
-		table.Header(columns)
-		for _, row := range shown {
-			cells := make([]string, len(row))
-			for i, v := range row {
-				cells[i] = Value(v)
-			}
-			if err := table.Append(cells); err != nil {
-				return err
-			}
-		}
-		if err := table.Render(); err != nil {
-			return err
-		}
-	}
-	footer := rowCount(len(rows))
-	if len(shown) < len(rows) {
-		footer = fmt.Sprintf("%s, %d shown", footer, len(shown))
-	}
-	_, err := fmt.Fprintf(w, "(%s)\n", footer)
-	return err
-}
-
 func rowCount(n int) string {
 	if n == 1 {
 		return "1 row"
@@ -153,9 +124,22 @@ func rowCount(n int) string {
 	return fmt.Sprintf("%d rows", n)
 }
 
-// numericColumn reports whether column c holds only numbers (ignoring
-// NULLs), so it can be right-aligned and digits line up as in psql.
-func numericColumn(rows [][]any, c int) bool {
+// numericTypes are DuckDB's number types (DECIMAL with any width).
+var numericTypes = map[string]bool{
+	"TINYINT": true, "SMALLINT": true, "INTEGER": true, "BIGINT": true, "HUGEINT": true,
+	"UTINYINT": true, "USMALLINT": true, "UINTEGER": true, "UBIGINT": true, "UHUGEINT": true,
+	"FLOAT": true, "DOUBLE": true, "DECIMAL": true, "BIGNUM": true, "VARINT": true,
+}
+
+// numericColumn reports whether column c holds numbers, so it can be
+// right-aligned and digits line up as in DuckDB's CLI: by its DuckDB type
+// when known (the values are then DuckDB's text), else when its Go values
+// are all numbers (ignoring NULLs).
+func numericColumn(types []string, rows [][]any, c int) bool {
+	if types != nil {
+		t, _, _ := strings.Cut(types[c], "(")
+		return numericTypes[t]
+	}
 	seen := false
 	for _, row := range rows {
 		switch row[c].(type) {
@@ -228,6 +212,8 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 		return
 	}
 	switch x := v.(type) {
+	case JSON:
+		b.WriteString(jsonNumber(string(x)))
 	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64,
 		*big.Int, big.Int, duckdb.Decimal, *duckdb.Decimal:
 		b.WriteString(Value(x))
@@ -236,7 +222,9 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 	case float64:
 		writeJSONFloat(b, x, Value(x))
 	case time.Time:
-		writeJSONString(b, x.Format(time.RFC3339Nano))
+		// DuckDB's text (2024-02-29, 13:45:01.5), as its to_json writes
+		// dates and times, not Go's RFC 3339 with a made-up day and zone.
+		writeJSONString(b, Value(x))
 	case duckdb.Union:
 		writeJSONValue(b, x.Value)
 	case duckdb.OrderedMap:
@@ -256,6 +244,17 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 	default:
 		writeJSONReflect(b, v)
 	}
+}
+
+// jsonNumber quotes the NaN and Infinity that DuckDB's to_json writes for
+// such doubles, which are not JSON numbers: readers of the output would
+// refuse the whole document.
+func jsonNumber(s string) string {
+	switch s {
+	case "NaN", "Infinity", "-Infinity":
+		return `"` + s + `"`
+	}
+	return s
 }
 
 // writeJSONFloat falls back to a string for NaN and infinities, which JSON
@@ -381,11 +380,10 @@ func writeMarkdownRow(b *bytes.Buffer, cells []string) {
 // writeLine follows DuckDB's ".mode line": one "name = value" per column,
 // names right-aligned so the values line up, rows separated by a blank line.
 func writeLine(w io.Writer, columns []string, rows [][]any) error {
-	widthOpts := twwidth.Options{EastAsianWidth: false}
 	widths := make([]int, len(columns))
 	maxWidth := 0
 	for i, c := range columns {
-		widths[i] = twwidth.WidthWithOptions(c, widthOpts)
+		widths[i] = textWidth(c)
 		maxWidth = max(maxWidth, widths[i])
 	}
 	var b bytes.Buffer
@@ -400,6 +398,24 @@ func writeLine(w io.Writer, columns []string, rows [][]any) error {
 			b.WriteString(Value(v))
 			b.WriteByte('\n')
 		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// writeList follows sqlite's and DuckDB's ".mode list": the header and
+// then one line per row, values separated by '|', nothing quoted.
+func writeList(w io.Writer, columns []string, rows [][]any) error {
+	var b bytes.Buffer
+	b.WriteString(strings.Join(columns, "|"))
+	b.WriteByte('\n')
+	cells := make([]string, len(columns))
+	for _, row := range rows {
+		for i, v := range row {
+			cells[i] = Value(v)
+		}
+		b.WriteString(strings.Join(cells, "|"))
+		b.WriteByte('\n')
 	}
 	_, err := w.Write(b.Bytes())
 	return err

@@ -31,13 +31,13 @@ func TestParseMode(t *testing.T) {
 			t.Errorf("ParseMode(%q) = %q, %v; want %q, nil", tc.in, got, err, tc.want)
 		}
 	}
-	for _, in := range []string{"", "box", "tables"} {
+	for _, in := range []string{"", "boxes", "tables"} {
 		_, err := ParseMode(in)
 		if err == nil {
 			t.Errorf("ParseMode(%q): want error", in)
 			continue
 		}
-		for _, m := range []string{"table", "csv", "json", "markdown", "line"} {
+		for _, m := range []string{"duckbox", "box", "table", "csv", "json", "markdown", "line", "list"} {
 			if !strings.Contains(err.Error(), m) {
 				t.Errorf("ParseMode(%q) error %q does not list mode %q", in, err, m)
 			}
@@ -81,21 +81,21 @@ func TestValue(t *testing.T) {
 		{"uint64 max", uint64(math.MaxUint64), "18446744073709551615"},
 		{"float half", 0.5, "0.5"},
 		{"float 1234.5", 1234.5, "1234.5"},
-		{"float whole", 3.0, "3"},
+		{"float whole", 3.0, "3.0"},
 		{"float zero", 0.0, "0"},
 		{"float third", 10.0 / 3, "3.3333333333333335"},
 		{"float tiny", 1e-12, "1e-12"},
 		{"float 1e-4 plain", 1e-4, "0.0001"},
 		{"float below 1e-4", 9e-5, "9e-05"},
-		{"float million", 1234567.0, "1234567"},
-		{"float below 1e15", 123456789012345.0, "123456789012345"},
+		{"float million", 1234567.0, "1234567.0"},
+		{"float below 1e15", 123456789012345.0, "123456789012345.0"},
 		{"float 1e15", 1e15, "1e+15"},
 		{"float negative", -0.25, "-0.25"},
 		{"float NaN", math.NaN(), "nan"},
 		{"float +Inf", math.Inf(1), "inf"},
 		{"float -Inf", math.Inf(-1), "-inf"},
 		{"float32 shortest", float32(0.1), "0.1"},
-		{"float32 large", float32(16777216), "16777216"},
+		{"float32 large", float32(16777216), "16777216.0"},
 		{"big.Int", mustBig("170141183460469231731687303715884105727"), "170141183460469231731687303715884105727"},
 		{"nil big.Int", (*big.Int)(nil), "NULL"},
 		{"decimal keeps scale", duckdb.Decimal{Width: 5, Scale: 2, Value: big.NewInt(250)}, "2.50"},
@@ -188,9 +188,144 @@ func TestWrite(t *testing.T) {
 		rows    [][]any
 		want    string
 	}{
-		// table
+		// duckbox
 		{
-			name: "table basic", opts: Options{Mode: ModeTable}, columns: basicCols, rows: basicRows,
+			name: "duckbox basic", opts: Options{Mode: ModeDuckbox}, columns: basicCols, rows: basicRows,
+			want: `┌───────┬─────────┬────────┐
+│  id   │  Name   │ score  │
+│ int64 │ varchar │ double │
+├───────┼─────────┼────────┤
+│     1 │ alice   │    3.5 │
+│     2 │ bob     │   NULL │
+│  NULL │ carol   │ 1234.5 │
+├───────┴─────────┴────────┤
+│ 3 rows         3 columns │
+└──────────────────────────┘
+`,
+		},
+		{
+			name: "zero Mode is duckbox, DuckDB types shown as duckbox names them",
+			opts: Options{Types: []string{"INTEGER", "DECIMAL(5,2)"}}, columns: []string{"n", "d"}, rows: [][]any{{"42", "1.50"}},
+			want: `┌───────┬──────────────┐
+│   n   │      d       │
+│ int32 │ decimal(5,2) │
+├───────┼──────────────┤
+│    42 │         1.50 │
+├───────┴──────────────┤
+│ 1 row      2 columns │
+└──────────────────────┘
+`,
+		},
+		{
+			name: "duckbox empty", opts: Options{Mode: ModeDuckbox}, columns: []string{"id", "Name"}, rows: nil,
+			want: `┌────┬──────┐
+│ id │ Name │
+│    │      │
+├────┴──────┤
+│  0 rows   │
+│ 2 columns │
+└───────────┘
+`,
+		},
+		{
+			name: "duckbox no columns", opts: Options{Mode: ModeDuckbox}, columns: nil, rows: nil,
+			want: `┌────────────────────┐
+│ 0 rows   0 columns │
+└────────────────────┘
+`,
+		},
+		{
+			name: "duckbox unicode", opts: Options{Mode: ModeDuckbox}, columns: unicodeCols, rows: unicodeRows,
+			want: `┌─────────┬─────────┐
+│  città  │  emoji  │
+│ varchar │ varchar │
+├─────────┼─────────┤
+│ Zürich  │ 🦆      │
+│ 東京    │ ok      │
+├─────────┴─────────┤
+│      2 rows       │
+│     2 columns     │
+└───────────────────┘
+`,
+		},
+		{
+			name: "duckbox keeps newlines on the row and wide cells whole without Width", opts: Options{Mode: ModeDuckbox},
+			columns: []string{"a", "b"}, rows: [][]any{{"x\ny\tz", long}},
+			want: "┌─────────┬" + strings.Repeat("─", 122) + "┐\n" +
+				"│    a    │" + strings.Repeat(" ", 60) + "b" + strings.Repeat(" ", 61) + "│\n" +
+				"│ varchar │" + strings.Repeat(" ", 57) + "varchar" + strings.Repeat(" ", 58) + "│\n" +
+				"├─────────┼" + strings.Repeat("─", 122) + "┤\n" +
+				"│ x\\ny\\tz │ " + long + " │\n" +
+				"├─────────┴" + strings.Repeat("─", 122) + "┤\n" +
+				"│ 1 row" + strings.Repeat(" ", 116) + "2 columns │\n" +
+				"└" + strings.Repeat("─", 132) + "┘\n",
+		},
+		{
+			name: "duckbox MaxRows shows the first and last rows", opts: Options{Mode: ModeDuckbox, MaxRows: 3},
+			columns: []string{"n", "s"}, rows: [][]any{{1, "a"}, {2, "b"}, {3, "c"}, {4, "d"}, {5, "e"}},
+			want: `┌───────┬─────────┐
+│   n   │    s    │
+│ int64 │ varchar │
+├───────┼─────────┤
+│     1 │ a       │
+│     2 │ b       │
+│     … │    …    │
+│     5 │ e       │
+├───────┴─────────┤
+│     5 rows      │
+│    (3 shown)    │
+│    2 columns    │
+└─────────────────┘
+`,
+		},
+		{
+			name: "duckbox MaxRows not reached", opts: Options{Mode: ModeDuckbox, MaxRows: 3},
+			columns: []string{"n"}, rows: [][]any{{1}, {2}, {3}},
+			want: `┌──────────┐
+│    n     │
+│  int64   │
+├──────────┤
+│        1 │
+│        2 │
+│        3 │
+├──────────┤
+│  3 rows  │
+│ 1 column │
+└──────────┘
+`,
+		},
+		{
+			name: "duckbox Width cuts wide values with …", opts: Options{Mode: ModeDuckbox, Width: 40},
+			columns: []string{"id", "text"}, rows: [][]any{{1, long}, {2, "short"}},
+			want: `┌───────┬──────────────────────────────┐
+│  id   │             text             │
+│ int64 │           varchar            │
+├───────┼──────────────────────────────┤
+│     1 │ abcdefghijabcdefghijabcdefg… │
+│     2 │ short                        │
+├───────┴──────────────────────────────┤
+│ 2 rows                     2 columns │
+└──────────────────────────────────────┘
+`,
+		},
+		{
+			name: "duckbox Width drops middle columns", opts: Options{Mode: ModeDuckbox, Width: 40},
+			columns: []string{"c1", "c2", "c3", "c4", "c5", "c6", "c7"},
+			rows:    [][]any{{"aaaaaaa", "bbbbbbb", "ccccccc", "ddddddd", "eeeeeee", "fffffff", "ggggggg"}},
+			want: `┌─────────┬─────────┬───┬─────────┐
+│   c1    │   c2    │ … │   c7    │
+│ varchar │ varchar │   │ varchar │
+├─────────┼─────────┼───┼─────────┤
+│ aaaaaaa │ bbbbbbb │ … │ ggggggg │
+├─────────┴─────────┴───┴─────────┤
+│ 1 row       7 columns (3 shown) │
+└─────────────────────────────────┘
+`,
+		},
+
+		// box and table: sqlite's, no types or footer
+		{
+			name: "box basic", opts: Options{Mode: ModeBox, MaxRows: 1, Width: 10}, columns: basicCols, rows: basicRows,
 			want: `┌──────┬───────┬────────┐
 │  id  │ Name  │ score  │
 ├──────┼───────┼────────┤
@@ -198,89 +333,42 @@ func TestWrite(t *testing.T) {
 │    2 │ bob   │   NULL │
 │ NULL │ carol │ 1234.5 │
 └──────┴───────┴────────┘
-(3 rows)
 `,
 		},
 		{
-			name: "zero Mode is table", opts: Options{}, columns: []string{"n"}, rows: [][]any{{int64(42)}},
-			want: `┌────┐
-│ n  │
-├────┤
-│ 42 │
-└────┘
-(1 row)
+			name: "table basic", opts: Options{Mode: ModeTable}, columns: basicCols, rows: basicRows,
+			want: `+------+-------+--------+
+|  id  | Name  | score  |
++------+-------+--------+
+|    1 | alice |    3.5 |
+|    2 | bob   |   NULL |
+| NULL | carol | 1234.5 |
++------+-------+--------+
 `,
 		},
 		{
 			name: "table empty", opts: Options{Mode: ModeTable}, columns: []string{"id", "Name"}, rows: nil,
-			want: `┌────┬──────┐
-│ id │ Name │
-└────┴──────┘
-(0 rows)
+			want: `+----+------+
+| id | Name |
++----+------+
 `,
-		},
-		{
-			name: "table no columns", opts: Options{Mode: ModeTable}, columns: nil, rows: nil,
-			want: "(0 rows)\n",
-		},
-		{
-			name: "table unicode", opts: Options{Mode: ModeTable}, columns: unicodeCols, rows: unicodeRows,
-			want: `┌────────┬───────┐
-│ città  │ emoji │
-├────────┼───────┤
-│ Zürich │ 🦆    │
-│ 東京   │ ok    │
-└────────┴───────┘
-(2 rows)
-`,
-		},
-		{
-			name: "table multi-line and wide cells are not wrapped", opts: Options{Mode: ModeTable},
-			columns: []string{"a", "b"}, rows: [][]any{{"x\ny", long}},
-			want: "┌───┬" + strings.Repeat("─", 122) + "┐\n" +
-				"│ a │" + strings.Repeat(" ", 60) + "b" + strings.Repeat(" ", 61) + "│\n" +
-				"├───┼" + strings.Repeat("─", 122) + "┤\n" +
-				"│ x │ " + long + " │\n" +
-				"│ y │" + strings.Repeat(" ", 122) + "│\n" +
-				"└───┴" + strings.Repeat("─", 122) + "┘\n" +
-				"(1 row)\n",
 		},
 		{
 			name: "table keeps surrounding spaces", opts: Options{Mode: ModeTable},
-			columns: []string{"s"}, rows: [][]any{{"  pad  "}, {""}},
-			want: `┌─────────┐
-│    s    │
-├─────────┤
-│   pad   │
-│         │
-└─────────┘
-(2 rows)
+			columns: []string{"s"}, rows: [][]any{{"  pad  "}, {"   "}},
+			want: `+---------+
+|    s    |
++---------+
+|   pad   |
+|         |
++---------+
 `,
 		},
+
+		// list
 		{
-			name: "table MaxRows truncates", opts: Options{Mode: ModeTable, MaxRows: 2},
-			columns: []string{"n"}, rows: [][]any{{1}, {2}, {3}},
-			want: `┌───┐
-│ n │
-├───┤
-│ 1 │
-│ 2 │
-└───┘
-(3 rows, 2 shown)
-`,
-		},
-		{
-			name: "table MaxRows not reached", opts: Options{Mode: ModeTable, MaxRows: 3},
-			columns: []string{"n"}, rows: [][]any{{1}, {2}, {3}},
-			want: `┌───┐
-│ n │
-├───┤
-│ 1 │
-│ 2 │
-│ 3 │
-└───┘
-(3 rows)
-`,
+			name: "list", opts: Options{Mode: ModeList}, columns: trickyCols, rows: append(trickyRows, []any{nil, 1}),
+			want: "k|v\ncomma|a,b\nquote|say \"hi\"\nnewline|x\ny\npipe|a|b\nNULL|1\n",
 		},
 
 		// csv
@@ -339,7 +427,7 @@ func TestWrite(t *testing.T) {
 		},
 		{
 			name: "json native types", opts: Options{Mode: ModeJSON}, columns: richCols, rows: richRows,
-			want: `[{"b":true,"d":2.50,"h":-170141183460469231731687303715884105728,"t":"2024-01-02T03:04:05.6Z","l":[1,"two",null],"m":{"a":[2.5],"z":1},"f":"inf","html":"<a&b>"}]
+			want: `[{"b":true,"d":2.50,"h":-170141183460469231731687303715884105728,"t":"2024-01-02 03:04:05.6","l":[1,"two",null],"m":{"a":[2.5],"z":1},"f":"inf","html":"<a&b>"}]
 `,
 		},
 
@@ -415,7 +503,7 @@ func TestWriteErrors(t *testing.T) {
 	if err := Write(&b, Options{Mode: "xml"}, []string{"a"}, nil); err == nil || !strings.Contains(err.Error(), "markdown") {
 		t.Errorf("unknown mode: got %v, want error listing valid modes", err)
 	}
-	for _, m := range []Mode{ModeTable, ModeCSV, ModeJSON, ModeMarkdown, ModeLine} {
+	for _, m := range []Mode{ModeDuckbox, ModeBox, ModeTable, ModeCSV, ModeJSON, ModeMarkdown, ModeLine, ModeList} {
 		err := Write(&b, Options{Mode: m}, []string{"a", "b"}, [][]any{{1, 2}, {3}})
 		if err == nil || !strings.Contains(err.Error(), "row 1") {
 			t.Errorf("%s: short row: got %v, want error naming row 1", m, err)
@@ -481,7 +569,7 @@ func TestDuckDBValues(t *testing.T) {
 	}
 
 	var b bytes.Buffer
-	if err := Write(&b, Options{Mode: ModeTable}, columns, result); err != nil {
+	if err := Write(&b, Options{Mode: ModeBox}, columns, result); err != nil {
 		t.Fatal(err)
 	}
 	wantTable := `┌───┬──────┬───┬──────┬────────────┬─────┬────────┐
@@ -489,7 +577,6 @@ func TestDuckDBValues(t *testing.T) {
 ├───┼──────┼───┼──────┼────────────┼─────┼────────┤
 │ 1 │ 2.50 │ x │ NULL │ 2024-01-02 │ 0.1 │ [1, 2] │
 └───┴──────┴───┴──────┴────────────┴─────┴────────┘
-(1 row)
 `
 	if got := b.String(); got != wantTable {
 		t.Errorf("table mismatch\n got:\n%s\nwant:\n%s", got, wantTable)
@@ -499,7 +586,7 @@ func TestDuckDBValues(t *testing.T) {
 	if err := Write(&b, Options{Mode: ModeJSON}, columns, result); err != nil {
 		t.Fatal(err)
 	}
-	wantJSON := `[{"i":1,"d":2.50,"s":"x","n":null,"dt":"2024-01-02T00:00:00Z","f":0.1,"l":[1,2]}]` + "\n"
+	wantJSON := `[{"i":1,"d":2.50,"s":"x","n":null,"dt":"2024-01-02","f":0.1,"l":[1,2]}]` + "\n"
 	if got := b.String(); got != wantJSON {
 		t.Errorf("json mismatch\n got: %s\nwant: %s", got, wantJSON)
 	}

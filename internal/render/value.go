@@ -31,6 +31,8 @@ func Value(v any) string {
 		return nullText
 	case string:
 		return x
+	case JSON:
+		return string(x)
 	case bool:
 		return strconv.FormatBool(x)
 	case int:
@@ -200,7 +202,13 @@ func formatFloat(f float64, bitSize int) string {
 		return "-inf"
 	}
 	if a := math.Abs(f); a >= 1e-4 && a < 1e15 {
-		return strconv.FormatFloat(f, 'f', -1, bitSize)
+		s := strconv.FormatFloat(f, 'f', -1, bitSize)
+		// DuckDB writes a whole double as 1.0, so it never reads as an
+		// integer.
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
 	}
 	return strconv.FormatFloat(f, 'g', -1, bitSize)
 }

@@ -2,9 +2,11 @@ package repl
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/itersql/itersql/exec"
 	"github.com/itersql/itersql/internal/render"
@@ -30,17 +32,18 @@ var commands []command
 func init() {
 	commands = []command{
 		{"help", "", "show this help", cmdHelp},
-		{"exit", "", "leave the shell (in a script: stop it)", cmdExit},
+		{"exit", "[N]", "leave the shell (in a script: stop it), with exit status N", cmdExit},
 		{"quit", "", "same as .exit", cmdExit},
-		{"tables", "", "list tables and views", cmdTables},
+		{"tables", "[PATTERN]", "list tables and views (names LIKE PATTERN), in columns", cmdTables},
 		{"schema", "[TABLE]", "show CREATE statements, of all tables or of TABLE", cmdSchema},
-		{"mode", "[MODE]", "set the output mode: table, csv, json, markdown, line", cmdMode},
+		{"mode", "[MODE]", "set the output mode: duckbox, box, table, csv, json, markdown, line, list", cmdMode},
 		{"timer", "on|off", "print the run time after each statement", cmdTimer},
 		{"read", "FILE", "run a script file", cmdRead},
 		{"open", "[FILE]", "close the database and open FILE (none: a new in-memory one)", cmdOpen},
-		{"maxrows", "[N]", "print at most N rows in table mode (0 = all)", cmdMaxRows},
+		{"maxrows", "[N]", "show at most N rows in duckbox mode, the first and last ones (0 = all)", cmdMaxRows},
 		{"bail", "on|off", "stop a script at its first error", cmdBail},
 		{"settings", "", "show the itersql settings (change them with SET name = value)", cmdSettings},
+		{"plot", "FILE.svg|FILE.png", "chart the last WITH ITERATE's convergence (rows changed, ms per iteration)", cmdPlot},
 	}
 }
 
@@ -135,10 +138,19 @@ func cmdHelp(h *Handler, _ *input, args []string) error {
 	return err
 }
 
-func cmdExit(_ *Handler, _ *input, args []string) error {
-	if err := wantArgs(args, 0, 0, ".exit"); err != nil {
+func cmdExit(h *Handler, _ *input, args []string) error {
+	if err := wantArgs(args, 0, 1, ".exit [N]"); err != nil {
 		return err
 	}
+	h.exitStatus = -1
+	if len(args) == 1 {
+		n, err := strconv.Atoi(args[0])
+		if err != nil || n < 0 || n > 255 {
+			return fmt.Errorf("want an exit status from 0 to 255, not %q", args[0])
+		}
+		h.exitStatus = n
+	}
+	h.exited = true
 	return errExit
 }
 
@@ -154,15 +166,57 @@ FROM (
   SELECT schema_name, view_name, sql, 1 FROM duckdb_views() WHERE NOT internal
 )`
 
+// cmdTables lists names in columns, down then across, as DuckDB's and
+// sqlite's .tables do; whatever the output mode, since it is a listing
+// for people, not a result.
 func cmdTables(h *Handler, _ *input, args []string) error {
-	if err := wantArgs(args, 0, 0, ".tables"); err != nil {
+	if err := wantArgs(args, 0, 1, ".tables [PATTERN]"); err != nil {
 		return err
 	}
-	rows, err := h.query("SELECT DISTINCT name FROM ("+userObjects+") ORDER BY name", nil)
+	pattern := "%"
+	if len(args) == 1 {
+		pattern = args[0]
+	}
+	rows, err := h.query("SELECT DISTINCT name FROM ("+userObjects+") WHERE name LIKE $1 OR bare LIKE $1 ORDER BY name", []any{pattern})
 	if err != nil {
 		return err
 	}
-	return h.render([]string{"name"}, rows)
+	names := make([]string, len(rows))
+	for i, r := range rows {
+		names[i], _ = r[0].(string)
+	}
+	width := 80
+	if h.Width != nil {
+		width = h.Width()
+	}
+	_, err = io.WriteString(h.Out, columns(names, width))
+	return err
+}
+
+// columns lays names out down then across in as many columns as fit in
+// width, two spaces apart.
+func columns(names []string, width int) string {
+	if len(names) == 0 {
+		return ""
+	}
+	colWidth := 0
+	for _, n := range names {
+		colWidth = max(colWidth, utf8.RuneCountInString(n)+2)
+	}
+	nCols := max(1, (width+2)/colWidth)
+	nRows := (len(names) + nCols - 1) / nCols
+	var b strings.Builder
+	for r := 0; r < nRows; r++ {
+		var line strings.Builder
+		for c := 0; c*nRows+r < len(names); c++ {
+			n := names[c*nRows+r]
+			line.WriteString(n)
+			line.WriteString(strings.Repeat(" ", colWidth-utf8.RuneCountInString(n)))
+		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 func cmdSchema(h *Handler, _ *input, args []string) error {
@@ -214,13 +268,13 @@ func (h *Handler) query(q string, params []any) ([][]any, error) {
 }
 
 func cmdMode(h *Handler, _ *input, args []string) error {
-	if err := wantArgs(args, 0, 1, ".mode [table|csv|json|markdown|line]"); err != nil {
+	if err := wantArgs(args, 0, 1, ".mode [duckbox|box|table|csv|json|markdown|line|list]"); err != nil {
 		return err
 	}
 	if len(args) == 0 {
 		mode := h.Mode
 		if mode == "" {
-			mode = render.ModeTable
+			mode = render.ModeDuckbox
 		}
 		_, err := fmt.Fprintf(h.Out, "mode: %s\n", mode)
 		return err
@@ -288,7 +342,7 @@ func cmdSettings(h *Handler, _ *input, args []string) error {
 	if err := wantArgs(args, 0, 0, ".settings"); err != nil {
 		return err
 	}
-	return h.render([]string{"name", "value", "description"}, h.Sess.Settings.Describe())
+	return h.render([]string{"name", "value", "description"}, nil, h.Sess.Settings.Describe())
 }
 
 // cmdRead runs a file through the same loop, under its own name so its
@@ -332,4 +386,25 @@ func cmdOpen(h *Handler, _ *input, args []string) error {
 	}
 	h.Sess = sess
 	return nil
+}
+
+// cmdPlot writes the convergence chart of the last statement that
+// iterated.
+func cmdPlot(h *Handler, _ *input, args []string) error {
+	if err := wantArgs(args, 1, 1, ".plot FILE.svg|FILE.png"); err != nil {
+		return err
+	}
+	if len(h.lastStats) == 0 {
+		return fmt.Errorf("no WITH ITERATE has run yet: nothing to plot")
+	}
+	f, err := os.Create(args[0])
+	if err != nil {
+		return err
+	}
+	if err := render.Plot(f, args[0], h.lastStats); err != nil {
+		f.Close()
+		os.Remove(args[0])
+		return err
+	}
+	return f.Close()
 }

@@ -17,6 +17,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -39,20 +41,38 @@ type Handler struct {
 	// stream).
 	Out, Err io.Writer
 	Mode     render.Mode
-	MaxRows  int  // table mode prints at most this many rows; 0 = all
-	Bail     bool // a script stops at its first error
-	Timer    bool // print "Run Time: 0.012s" after each statement
+	MaxRows  int // duckbox shows at most this many rows; 0 = all
+	// Width, when set, gives the terminal's width for duckbox to fit (it
+	// is asked at each result, so a resized window is followed); nil
+	// means no limit, as scripts and pipes want.
+	Width func() int
+	Bail  bool // a script stops at its first error
+	Timer bool // print "Run Time: 0.012s" after each statement
 	// Terminal tells whether Err is a terminal: progress "auto" draws the
 	// live progress line only then, so scripts and pipes stay clean.
 	Terminal bool
 
-	interactive bool // inside Interact: Ctrl-C cancels, errors show context
+	// Echo, when set, writes each statement and dot command to Out
+	// before it runs, so a log shows what produced each result:
+	// EchoPlain as DuckDB's -echo does, EchoPrompt as a shell transcript.
+	Echo func(w io.Writer, text string)
+
+	lastStats   []exec.IterStat // the iterations of the last WITH ITERATE, for .plot
+	exited      bool            // .exit ran
+	exitStatus  int             // its N, or -1
+	interactive bool            // inside Interact: Ctrl-C cancels, errors show context
 	failures    int
 	depth       int // .read nesting, to stop a file that reads itself
 }
 
 // Failures is the number of statements and commands that failed so far.
 func (h *Handler) Failures() int { return h.failures }
+
+// Exit reports whether .exit ended the run, and the N of .exit N (-1 for
+// a plain .exit, whose status is the run's own).
+func (h *Handler) Exit() (n int, exited bool) {
+	return h.exitStatus, h.exited
+}
 
 // Control-flow sentinels passed up through feed and .read. They are not
 // user errors: they have already been reported (or are not errors at all).
@@ -133,6 +153,9 @@ func (h *Handler) feed(in *input, line string) error {
 	if in.buf == "" {
 		trimmed := strings.TrimLeft(line, " \t")
 		if strings.HasPrefix(trimmed, ".") {
+			if h.Echo != nil {
+				h.Echo(h.Out, strings.TrimSpace(trimmed))
+			}
 			col := len([]rune(line[:len(line)-len(trimmed)])) + 1
 			return h.dot(in, strings.TrimSpace(trimmed), sqlscan.Pos{Line: in.line, Col: col})
 		}
@@ -164,26 +187,74 @@ func (h *Handler) feed(in *input, line string) error {
 
 // statement runs one statement and prints its result, or reports its error.
 func (h *Handler) statement(in *input, st sqlscan.Statement) error {
+	if h.Echo != nil {
+		h.Echo(h.Out, st.Text+";")
+	}
 	ctx, stop := h.context()
 	defer stop()
-	prog := h.startProgress()
+	prog := h.startProgress(st.Text)
 	began := time.Now()
 	// Notices (resuming from a checkpoint, a damaged checkpoint skipped)
 	// go where errors go, between the results they explain.
 	h.Sess.Notice = func(msg string) { fmt.Fprintln(h.Err, msg) }
-	res, err := h.Sess.Exec(ctx, st.Text, st.Pos)
+	run, types := st, []string(nil)
+	h.Sess.ValueText = exec.ValuesVarchar
+	if h.Mode == render.ModeJSON {
+		h.Sess.ValueText = exec.ValuesJSON
+	}
+	tq, isText := h.asText(ctx, st)
+	if isText {
+		run = tq.stmt
+	}
+	res, err := h.Sess.Exec(ctx, run.Text, run.Pos)
 	elapsed := time.Since(began)
 	prog.stop()
+	var pe *sqlscan.Error
+	if isText && errors.As(err, &pe) && (pe.Pos.Line < st.Pos.Line || pe.Pos.Line == st.Pos.Line && pe.Pos.Col < st.Pos.Col) {
+		pe.Pos = st.Pos // in the wrapper around the statement: its start
+	}
 	if err != nil {
 		return h.fail(in, st.Pos, err)
 	}
-	if err := h.print(res); err != nil {
+	if isText && len(res.Columns) == len(tq.columns) {
+		res.Columns, res.Rows, types = tq.columns, tq.cells(res.Rows), tq.types
+	} else if res.ValueText {
+		res.Rows, types = textQuery{json: h.Mode == render.ModeJSON}.cells(res.Rows), res.Types
+	}
+	if err := h.print(res, types); err != nil {
 		return h.fail(in, st.Pos, err)
 	}
 	if h.Timer {
 		fmt.Fprintf(h.Out, "Run Time: %.3fs\n", elapsed.Seconds())
 	}
+	if len(res.Stats) > 0 {
+		h.lastStats = res.Stats
+		if analyze := isExplainAnalyze(st); (analyze || h.Timer) && h.forPeople() {
+			// EXPLAIN ANALYZE's times follow explain_timing (off in
+			// golden files); .timer is about time.
+			timing := h.Timer || h.Sess.Settings.ExplainTiming
+			if err := render.Convergence(h.Out, res.Stats, timing); err != nil {
+				return h.fail(in, st.Pos, err)
+			}
+		}
+	}
 	return nil
+}
+
+// isExplainAnalyze reports whether a statement is EXPLAIN ANALYZE.
+func isExplainAnalyze(st sqlscan.Statement) bool {
+	toks, err := sqlscan.Tokens(st.Text, st.Pos)
+	return err == nil && len(toks) > 1 && toks[0].Is("EXPLAIN") && toks[1].Is("ANALYZE")
+}
+
+// forPeople reports whether the output mode is read by people: the
+// convergence summary would break csv, json or list output for programs.
+func (h *Handler) forPeople() bool {
+	switch h.Mode {
+	case render.ModeCSV, render.ModeJSON, render.ModeList:
+		return false
+	}
+	return true
 }
 
 // context is the context a statement runs under. In the shell, Ctrl-C
@@ -214,8 +285,9 @@ func (h *Handler) context() (context.Context, func()) {
 }
 
 // print writes a statement's result. A statement without result columns
-// (CREATE, SET, ...) prints nothing, as in DuckDB's shell.
-func (h *Handler) print(res *exec.Result) error {
+// (CREATE, SET, ...) prints nothing, as in DuckDB's shell. types are the
+// DuckDB types of the columns, nil when only the Go values are known.
+func (h *Handler) print(res *exec.Result, types []string) error {
 	if res.Text != "" {
 		text := res.Text
 		if !strings.HasSuffix(text, "\n") {
@@ -227,12 +299,16 @@ func (h *Handler) print(res *exec.Result) error {
 	if len(res.Columns) == 0 {
 		return nil
 	}
-	return h.render(res.Columns, res.Rows)
+	return h.render(res.Columns, types, res.Rows)
 }
 
 // render writes a table of values in the current mode.
-func (h *Handler) render(columns []string, rows [][]any) error {
-	if err := render.Write(h.Out, render.Options{Mode: h.Mode, MaxRows: h.MaxRows}, columns, rows); err != nil {
+func (h *Handler) render(columns, types []string, rows [][]any) error {
+	opts := render.Options{Mode: h.Mode, MaxRows: h.MaxRows, Types: types}
+	if h.Width != nil {
+		opts.Width = h.Width()
+	}
+	if err := render.Write(h.Out, opts, columns, rows); err != nil {
 		return fmt.Errorf("print result: %w", err)
 	}
 	return nil
@@ -249,7 +325,7 @@ func (h *Handler) fail(in *input, pos sqlscan.Pos, err error) error {
 	if errors.As(err, &se) {
 		pos, msg = se.Pos, se.Msg
 	}
-	msg = strings.TrimRight(msg, "\n")
+	msg = strings.TrimRight(msg, "\n") + scriptHint(in.name, msg)
 	if in.name != "" {
 		fmt.Fprintf(h.Err, "%s:%d:%d: %s\n", in.name, pos.Line, pos.Col, msg)
 	} else {
@@ -284,4 +360,54 @@ func (h *Handler) showPosition(in *input, pos sqlscan.Pos) {
 		return ' '
 	}, string(src[:pos.Col-1]))
 	fmt.Fprintf(h.Err, "  %s\n  %s^\n", string(src), pad)
+}
+
+// quotedPath finds the file names DuckDB quotes in its errors
+// (No files found that match the pattern "data/x.csv").
+var quotedPath = regexp.MustCompile(`"([^"\n]+)"`)
+
+// scriptHint explains the usual reason a script that works in its own
+// folder fails elsewhere: like DuckDB's and sqlite's, a script's relative
+// paths are relative to the working directory, not to the script. It
+// returns "" unless a path in msg is missing here but is there beside the
+// script.
+func scriptHint(script, msg string) string {
+	if script == "" || script == "-c" || script == "<stdin>" {
+		return ""
+	}
+	dir := filepath.Dir(script)
+	if dir == "." {
+		return ""
+	}
+	for _, m := range quotedPath.FindAllStringSubmatch(msg, -1) {
+		p := m[1]
+		if filepath.IsAbs(p) {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			return fmt.Sprintf("\n(paths in a script are relative to the working directory, not to the script: %s is in %s; run the script from there)", p, dir)
+		}
+	}
+	return ""
+}
+
+// EchoPlain writes text as it is (DuckDB's -echo).
+func EchoPlain(w io.Writer, text string) {
+	fmt.Fprintln(w, text)
+}
+
+// EchoPrompt writes text as the shell shows it being typed, after its
+// prompts, so a golden file reads as a session: input after the prompt,
+// output below it.
+func EchoPrompt(w io.Writer, text string) {
+	for i, line := range strings.Split(text, "\n") {
+		prompt := ContinuationPrompt
+		if i == 0 {
+			prompt = Prompt
+		}
+		fmt.Fprintln(w, strings.TrimRight(prompt+line, " "))
+	}
 }

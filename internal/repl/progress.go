@@ -8,54 +8,61 @@ import (
 	"sync"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
+
 	"github.com/itersql/itersql/exec"
+	"github.com/itersql/itersql/internal/render"
+	"github.com/itersql/itersql/internal/sqlscan"
 )
 
-// progressTick is how often the progress line is redrawn: often enough for
-// the elapsed time to look live, rarely enough that a loop doing thousands
-// of fast iterations is not slowed down by terminal writes.
+// progressTick is how often the display is redrawn: often enough for the
+// spinner and the elapsed time to look live, rarely enough that a loop
+// doing thousands of fast iterations is not slowed down by terminal
+// writes.
 const progressTick = 100 * time.Millisecond
 
-// progress is the one live line shown on stderr while a WITH ITERATE runs:
+// progress is the live display on stderr while a WITH ITERATE runs, drawn
+// by schollz/progressbar:
 //
-//	cc: iteration 12  rows 1,234  changed 56  1.2s
+//	cc: rows 1,234  changed 56  45% |█████      | (45/100, 12 it/s) [3s:4s]
+//	cc: iteration 12  rows 1,234  changed 56  ⠼ (12, 3.4 it/s) [3s]
 //
-// It is rewritten in place with '\r' and padded with spaces rather than
-// using terminal escapes, so it stays readable when progress is forced on
-// into a file. It appears only after the first iteration, so statements
-// that do not iterate never draw anything, and it is erased when the
-// statement ends so results and errors print on a clean line.
+// A bar with percent and ETA when the statement stops after n ITERATIONS,
+// a spinner with the iteration, rows, changed and rate when it runs to a
+// FIXPOINT or a condition (no end is known). It appears only after the
+// first iteration, so statements that do not iterate never draw anything,
+// and it is erased when the statement ends so results and errors print
+// on a clean line.
 type progress struct {
 	w     io.Writer
-	start time.Time
+	total int // iterations the statement stops after; 0 unknown (spinner)
 
 	mu     sync.Mutex
+	bar    *progressbar.ProgressBar // made at the first iteration
 	name   string
 	st     exec.IterStat
-	have   bool      // an iteration was reported
-	drawn  time.Time // when the line was last drawn
-	width  int       // widest line drawn, to erase it
 	done   chan struct{}
 	wg     sync.WaitGroup
 	onStop func()
 }
 
-// startProgress hooks a progress line into the session when the progress
-// setting asks for one; the result's stop must be called when the
-// statement ends, whether it is nil or not.
-func (h *Handler) startProgress() *progress {
+// startProgress hooks a progress display into the session when the
+// progress setting asks for one; the result's stop must be called when
+// the statement ends, whether it is nil or not. "auto" draws only on a
+// terminal and never in csv or json mode, whose output is for programs.
+func (h *Handler) startProgress(stmt string) *progress {
 	on := false
 	switch h.Sess.Settings.Progress {
 	case "on":
 		on = true
 	case "auto":
-		on = h.Terminal
+		on = h.Terminal && h.Mode != render.ModeCSV && h.Mode != render.ModeJSON
 	}
 	if !on {
 		h.Sess.Progress = nil
 		return nil
 	}
-	p := &progress{w: h.Err, start: time.Now(), done: make(chan struct{})}
+	p := &progress{w: h.Err, total: iterationLimit(stmt), done: make(chan struct{})}
 	sess := h.Sess
 	sess.Progress = p.update
 	p.wg.Add(1)
@@ -65,17 +72,65 @@ func (h *Handler) startProgress() *progress {
 	return p
 }
 
+// iterationLimit finds "UNTIL ... n ITERATIONS" in a statement: the bar's
+// end. 0 when there is none (a FIXPOINT or a condition), or the text does
+// not scan. The tokens are enough: the display must not depend on the
+// parser, and a wrong guess costs only a less useful bar.
+func iterationLimit(stmt string) int {
+	toks, err := sqlscan.Tokens(stmt, sqlscan.Pos{Line: 1, Col: 1})
+	if err != nil {
+		return 0
+	}
+	until := false
+	for i, t := range toks {
+		if t.Is("UNTIL") {
+			until = true
+		}
+		if until && t.Kind == sqlscan.Number && i+1 < len(toks) && toks[i+1].Is("ITERATIONS") {
+			if n, err := strconv.Atoi(t.Text); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// newBar makes the display for the first iteration; p.mu must be held.
+func (p *progress) newBar() *progressbar.ProgressBar {
+	opts := []progressbar.Option{
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("it"),
+		progressbar.OptionSetElapsedTime(true),
+		// Only tick redraws between iterations: the library's own
+		// spinner goroutine would outlive the statement and draw over
+		// its result.
+		progressbar.OptionSetSpinnerChangeInterval(0),
+	}
+	max := int64(-1) // a spinner
+	if p.total > 0 {
+		max = int64(p.total)
+		opts = append(opts, progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true))
+	} else {
+		opts = append(opts, progressbar.OptionSpinnerType(14), progressbar.OptionSetPredictTime(false))
+	}
+	return progressbar.NewOptions64(max, opts...)
+}
+
 // update is the session's per-iteration callback.
 func (p *progress) update(name string, st exec.IterStat, _ time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.name, p.st, p.have = name, st, true
-	if time.Since(p.drawn) >= progressTick {
-		p.draw()
+	p.name, p.st = name, st
+	if p.bar == nil {
+		p.bar = p.newBar()
 	}
+	p.draw()
 }
 
-// tick redraws the line so the elapsed time moves during a long iteration.
+// tick redraws so the spinner turns and the time moves during a long
+// iteration.
 func (p *progress) tick() {
 	defer p.wg.Done()
 	t := time.NewTicker(progressTick)
@@ -86,7 +141,7 @@ func (p *progress) tick() {
 			return
 		case <-t.C:
 			p.mu.Lock()
-			if p.have {
+			if p.bar != nil {
 				p.draw()
 			}
 			p.mu.Unlock()
@@ -94,21 +149,15 @@ func (p *progress) tick() {
 	}
 }
 
-// draw writes the line; p.mu must be held.
+// draw brings the display up to the last iteration; p.mu must be held.
 func (p *progress) draw() {
-	line := formatProgress(p.name, p.st, time.Since(p.start))
-	n := len([]rune(line))
-	pad := ""
-	if n < p.width {
-		pad = strings.Repeat(" ", p.width-n)
-	} else {
-		p.width = n
-	}
-	fmt.Fprintf(p.w, "\r%s%s", line, pad)
-	p.drawn = time.Now()
+	// The bar shows the iteration as its count; the spinner shows only
+	// the rate, so the description names the iteration.
+	p.bar.Describe(formatProgress(p.name, p.st, p.total == 0))
+	_ = p.bar.Set(p.st.Iteration)
 }
 
-// stop ends the ticker and erases the line if one was drawn.
+// stop ends the ticker and erases the display if one was drawn.
 func (p *progress) stop() {
 	if p == nil {
 		return
@@ -118,42 +167,27 @@ func (p *progress) stop() {
 	p.onStop()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.width > 0 {
-		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", p.width))
+	if p.bar != nil {
+		_ = p.bar.Clear()
+		_ = p.bar.Exit()
 	}
 }
 
-// formatProgress renders one progress line. Rows or changed of -1 mean the
-// engine did not count them, so they are left out rather than shown as -1.
-func formatProgress(name string, st exec.IterStat, elapsed time.Duration) string {
+// formatProgress is the text beside the bar or spinner: the iteration
+// (unless the bar shows it), rows and changed. Rows or changed of -1 mean
+// the engine did not count them, so they are left out rather than shown
+// as -1.
+func formatProgress(name string, st exec.IterStat, iteration bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: iteration %s", name, thousands(int64(st.Iteration)))
+	b.WriteString(name + ":")
+	if iteration {
+		fmt.Fprintf(&b, " iteration %s ", render.Thousands(int64(st.Iteration)))
+	}
 	if st.Rows >= 0 {
-		fmt.Fprintf(&b, "  rows %s", thousands(st.Rows))
+		fmt.Fprintf(&b, " rows %s ", render.Thousands(st.Rows))
 	}
 	if st.Changed >= 0 {
-		fmt.Fprintf(&b, "  changed %s", thousands(st.Changed))
+		fmt.Fprintf(&b, " changed %s ", render.Thousands(st.Changed))
 	}
-	fmt.Fprintf(&b, "  %.1fs", elapsed.Seconds())
-	return b.String()
-}
-
-// thousands formats n with commas, the way people read row counts.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return strings.TrimRight(b.String(), " ")
 }

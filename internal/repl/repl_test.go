@@ -254,7 +254,7 @@ func TestDotCommands(t *testing.T) {
 		".tables",
 		".schema edges",
 		".maxrows 1",
-		".mode table",
+		".mode duckbox",
 		"SELECT * FROM range(3) r(i);",
 		".bail",
 		".timer on",
@@ -267,9 +267,10 @@ func TestDotCommands(t *testing.T) {
 	h.RunScript("d.sql", strings.NewReader(script))
 	o := out.String()
 	for _, want := range []string{
-		"name\nedges\nv\n",
+		"edges  v\n",
 		"CREATE TABLE edges(src INTEGER, dst INTEGER);\n",
-		"(3 rows, 1 shown)\n",
+		"│         0 │\n│         … │\n",
+		"│  3 rows   │\n│ (1 shown) │\n",
 		"bail: off\n",
 		"Run Time: ",
 	} {
@@ -318,16 +319,27 @@ func TestSplitArgs(t *testing.T) {
 
 func TestFormatProgress(t *testing.T) {
 	st := exec.IterStat{Iteration: 12, Rows: 1234, Changed: 56}
-	if got, want := formatProgress("cc", st, 1234e6), "cc: iteration 12  rows 1,234  changed 56  1.2s"; got != want {
+	if got, want := formatProgress("cc", st, true), "cc: iteration 12  rows 1,234  changed 56"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	st.Changed = -1
-	if got, want := formatProgress("cc", st, 0), "cc: iteration 12  rows 1,234  0.0s"; got != want {
+	if got, want := formatProgress("cc", st, false), "cc: rows 1,234"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", -1234567: "-1,234,567"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		if got := render.Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for q, want := range map[string]int{
+		"WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t UNTIL 30 ITERATIONS) SELECT 1":                30,
+		"EXPLAIN ANALYZE WITH ITERATE t AS (SELECT 1 ITERATE SELECT 2 UNTIL FIXPOINT OR 7 ITERATIONS) SELECT 1": 7,
+		"WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t UNTIL FIXPOINT) SELECT 5 AS iterations":       0,
+		"WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t UNTIL (SELECT max(i) > 9 FROM t)) SELECT 1":   0,
+		"SELECT '3 ITERATIONS' AS s": 0,
+	} {
+		if got := iterationLimit(q); got != want {
+			t.Errorf("iterationLimit(%q) = %d, want %d", q, got, want)
 		}
 	}
 }
@@ -342,20 +354,152 @@ func TestProgressLineErased(t *testing.T) {
 	if out.String() != "i\n3\n" {
 		t.Errorf("output %q", out)
 	}
+	// n ITERATIONS: a bar with percent and ETA, erased at the end.
 	e := errw.String()
-	if !strings.HasPrefix(e, "\rt: iteration ") || !strings.HasSuffix(e, "\r") || strings.Contains(e, "\n") {
-		t.Errorf("progress output %q: want \\r-rewritten line, erased at the end", e)
+	if !strings.Contains(e, "t: rows 1") || !strings.Contains(e, "100%") || !strings.Contains(e, "(3/3") ||
+		!strings.HasSuffix(e, "\r") || strings.Contains(e, "\n") {
+		t.Errorf("progress output %q: want a bar rewritten with \\r, erased at the end", e)
+	}
+	// FIXPOINT: a spinner with the iteration, rows and rate.
+	errw.Reset()
+	fix := "WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t WHERE i < 3 UNTIL FIXPOINT) SELECT count(*) AS n FROM t;"
+	if !h.RunScript("p.sql", strings.NewReader(fix)) {
+		t.Fatal(errw)
+	}
+	e = errw.String()
+	if !strings.Contains(e, "t: iteration ") || !strings.Contains(e, " it/s)") || strings.Contains(e, "%") ||
+		!strings.HasSuffix(e, "\r") || strings.Contains(e, "\n") {
+		t.Errorf("progress output %q: want a spinner, erased at the end", e)
 	}
 	if h.Sess.Progress != nil {
 		t.Error("progress callback left on the session")
 	}
-	// Off, and auto without a terminal, draw nothing.
-	for _, p := range []string{"off", "auto"} {
+	// Off, and auto without a terminal, draw nothing; nor does auto on a
+	// terminal in csv or json mode.
+	for _, c := range []struct {
+		progress string
+		terminal bool
+		mode     render.Mode
+	}{{"off", true, ""}, {"auto", false, ""}, {"auto", true, render.ModeCSV}, {"auto", true, render.ModeJSON}} {
 		errw.Reset()
-		h.Sess.Settings.Progress = p
+		h.Sess.Settings.Progress, h.Terminal, h.Mode = c.progress, c.terminal, c.mode
 		h.RunScript("p.sql", strings.NewReader(q))
 		if errw.Len() != 0 {
-			t.Errorf("progress %s drew %q", p, errw)
+			t.Errorf("%+v drew %q", c, errw)
 		}
+	}
+}
+
+func TestTablesInColumns(t *testing.T) {
+	h, out, errw := newHandler(t)
+	var script strings.Builder
+	for _, n := range []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"} {
+		script.WriteString("CREATE TABLE " + n + "(x INT);\n")
+	}
+	script.WriteString("CREATE VIEW v_alpha AS SELECT 1;\n.tables\n.tables %ta\n.tables nothing%\n")
+	h.Width = func() int { return 30 }
+	if !h.RunScript("t.sql", strings.NewReader(script.String())) {
+		t.Fatal(errw)
+	}
+	// Down then across, as many 9-wide columns as fit in 30.
+	want := "alpha    epsilon  v_alpha\n" +
+		"beta     eta      zeta\n" +
+		"delta    gamma\n" +
+		"beta   delta  eta    zeta\n"
+	if out.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestReadFollowsBail(t *testing.T) {
+	dir := t.TempDir()
+	inc := filepath.Join(dir, "inc.sql")
+	if err := os.WriteFile(inc, []byte("SELECT nope;\nSELECT 'after' AS s;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, bail := range []bool{true, false} {
+		h, out, errw := newHandler(t)
+		h.Bail = bail
+		// In the shell, where a failure never ends the session itself.
+		interact(t, h, ".read "+inc, "SELECT 'next' AS s;")
+		ran := strings.Contains(out.String(), "after")
+		if ran == bail {
+			t.Errorf("bail %v: the statement after the error ran: %v (out %q)", bail, ran, out)
+		}
+		if !strings.Contains(out.String(), "next") || !strings.Contains(errw.String(), "inc.sql:1:8: ") {
+			t.Errorf("bail %v: out %q, err %q", bail, out, errw)
+		}
+	}
+}
+
+// historyEditor is a fakeEditor that keeps the history it is given.
+type historyEditor struct {
+	fakeEditor
+	entries []string
+}
+
+func (e *historyEditor) AddHistory(entry string) { e.entries = append(e.entries, entry) }
+
+func TestHistoryHoldsWholeEntries(t *testing.T) {
+	h, out, errw := newHandler(t)
+	ed := &historyEditor{fakeEditor: fakeEditor{lines: []string{
+		"SELECT 1", "  AS one;", ".mode csv", "", "SELECT 'a;b' AS x; SELECT", "2 AS two;", "SELECT 'unfinished",
+	}}}
+	if err := h.Interact(ed); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"SELECT 1\n  AS one;", ".mode csv", "", "SELECT 'a;b' AS x; SELECT\n2 AS two;"}
+	if strings.Join(ed.entries, "|") != strings.Join(want, "|") {
+		t.Errorf("history entries %q, want %q", ed.entries, want)
+	}
+	// The input ended (Ctrl-D) in the middle of a statement: it is
+	// dropped, and the user is told.
+	if !strings.Contains(errw.String(), "discarded the unfinished statement") {
+		t.Errorf("stderr %q", errw)
+	}
+	if !strings.HasSuffix(out.String(), "two\n2\n") {
+		t.Errorf("out %q", out)
+	}
+	// A recalled entry of many lines runs as it was typed.
+	h2, out2, _ := newHandler(t)
+	interact(t, h2, "SELECT 40 + 2\n  AS answer;")
+	if out2.String() != "answer\n42\n" {
+		t.Errorf("recalled entry: %q", out2)
+	}
+}
+
+func TestConvergenceSummaryAndPlot(t *testing.T) {
+	h, out, errw := newHandler(t)
+	h.Mode = render.ModeDuckbox
+	svg := filepath.Join(t.TempDir(), "cc.svg")
+	script := `.plot ` + svg + `
+SET explain_timing = off;
+EXPLAIN ANALYZE WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t WHERE i < 3 UNTIL FIXPOINT) SELECT i FROM t;
+.plot ` + svg + `
+`
+	h.RunScript("c.sql", strings.NewReader(script))
+	if !strings.Contains(errw.String(), "c.sql:1:1: .plot: no WITH ITERATE has run yet") {
+		t.Errorf("stderr %q", errw)
+	}
+	if !strings.HasSuffix(out.String(), "─┘\n"+
+		"changed  ▅▅▅▅·  1 → 0 rows an iteration (log scale, · = 0)\n"+
+		"5 iterations, 0 rows, 4 changed\n") {
+		t.Errorf("EXPLAIN ANALYZE does not end with the summary:\n%s", out)
+	}
+	if data, err := os.ReadFile(svg); err != nil || !strings.Contains(string(data), "<svg") {
+		t.Errorf(".plot wrote %d bytes, %v", len(data), err)
+	}
+	// .timer adds the summary, with times, to a WITH ITERATE; csv never.
+	out.Reset()
+	h.Timer = true
+	h.RunScript("c.sql", strings.NewReader("WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 3 ITERATIONS) SELECT i FROM t;"))
+	if !strings.Contains(out.String(), "Run Time: ") || !strings.Contains(out.String(), "\nms       ") || !strings.Contains(out.String(), "4 iterations, 1 row") {
+		t.Errorf(".timer on:\n%s", out)
+	}
+	out.Reset()
+	h.Mode = render.ModeCSV
+	h.RunScript("c.sql", strings.NewReader("WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 3 ITERATIONS) SELECT i FROM t;"))
+	if strings.Contains(out.String(), "iterations") {
+		t.Errorf("csv mode got the summary:\n%s", out)
 	}
 }

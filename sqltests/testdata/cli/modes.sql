@@ -1,4 +1,4 @@
--- The five output modes on one result with awkward values: NULL, a comma,
+-- The output modes on one result with awkward values: NULL, a comma,
 -- a quote, a newline, a negative and a fractional number.
 CREATE TABLE v AS
 SELECT * FROM (VALUES
@@ -9,7 +9,13 @@ SELECT * FROM (VALUES
 lines', 0.125)
 ) t(id, label, x);
 
+.mode duckbox
+SELECT * FROM v ORDER BY id;
+.mode box
+SELECT * FROM v ORDER BY id;
 .mode table
+SELECT * FROM v ORDER BY id;
+.mode list
 SELECT * FROM v ORDER BY id;
 .mode csv
 SELECT * FROM v ORDER BY id;
@@ -24,12 +30,14 @@ SELECT * FROM v ORDER BY id;
 .mode TABLE
 .mode
 
--- maxrows limits table mode only, and says so in the footer.
+-- maxrows limits duckbox only: the first and last rows, and the footer
+-- says how many are shown.
+.mode duckbox
 .maxrows 2
 SELECT * FROM range(5) r(i);
 .mode csv
 SELECT * FROM range(5) r(i);
-.mode table
+.mode duckbox
 .maxrows 0
 SELECT * FROM range(3) r(i);
 

@@ -27,15 +27,15 @@ func TestPanicIsAnInternalError(t *testing.T) {
 			t.Errorf("%s: the session did not survive; stdout %q, stderr %q", name, out, errw)
 		}
 	}
-	code, out, errw := run(t, "", "--bail", "off", "--mode", "csv", "-c", script)
+	code, out, errw := run(t, "", "-bail=off", "--mode", "csv", "-c", script)
 	check("-c", out, errw)
 	if code != 1 {
 		t.Errorf("-c: exit %d, want 1", code)
 	}
 	f := writeFile(t, t.TempDir(), "s.sql", script)
-	_, out, errw = run(t, "", "--bail", "off", "--mode", "csv", "-f", f)
+	_, out, errw = run(t, "", "-bail=off", "--mode", "csv", "-f", f)
 	check("-f", out, errw)
-	_, out, errw = run(t, script, "--bail", "off", "--mode", "csv")
+	_, out, errw = run(t, script, "-bail=off", "--mode", "csv")
 	check("stdin", out, errw)
 
 	dir := t.TempDir()
@@ -49,4 +49,18 @@ func TestPanicIsAnInternalError(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("itersql test", string(golden), "")
+}
+
+// TestCommentedOutStatementRunsNothing: issue 13's script, whose block
+// comment holds a nested one and a DROP, leaves the table in place.
+func TestCommentedOutStatementRunsNothing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "g.duckdb")
+	if code, out, errw := run(t, "", db, "-c", "CREATE TABLE important AS SELECT 1 AS x"); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, errw)
+	}
+	script := writeFile(t, t.TempDir(), "s.sql", "/* old setup:\nCREATE TABLE scratch (x INTEGER);\n/* note */ DROP TABLE important;\n*/\nSELECT count(*) AS n FROM important;\n")
+	code, out, errw := run(t, "", db, "--mode", "csv", "-f", script)
+	if code != 0 || out != "n\n1\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errw)
+	}
 }
