@@ -109,8 +109,27 @@ func (p *printer) function(e duckast.Node) {
 		}
 		p.unsupported(e, "function %s", name)
 	}
-	if spark == "min_by" || spark == "max_by" {
+	switch {
+	case spark == "min_by" || spark == "max_by":
 		p.argMinMax(e, spark, kids)
+		return
+	case spark == "substring" && len(kids) == 3:
+		p.substring(kids)
+		return
+	case (spark == "left" || spark == "right") && len(kids) == 2 && !isNonNegativeConstant(kids[1].(duckast.Node)):
+		p.leftRight(spark, kids)
+		return
+	case spark == "avg" && len(kids) == 1 && len(orders) == 0:
+		// DuckDB averages as DOUBLE (decimals too); Spark keeps a DECIMAL
+		// of its own scale, which rounds differently.
+		p.w("avg(")
+		if d, _ := e["distinct"].(bool); d {
+			p.w("DISTINCT ")
+		}
+		p.w("CAST(")
+		p.expr(kids[0].(duckast.Node))
+		p.w(" AS DOUBLE))")
+		p.filter(e)
 		return
 	}
 	if len(orders) > 0 && spark != "string_agg" {
@@ -128,6 +147,56 @@ func (p *printer) function(e duckast.Node) {
 		p.w(")")
 	}
 	p.filter(e)
+}
+
+// substring(s, start, n) from position 0 takes n-1 characters in DuckDB
+// (position 0 is before the first) and n in Spark (0 counts as 1).
+func (p *printer) substring(kids []any) {
+	s, start, n := kids[0].(duckast.Node), kids[1].(duckast.Node), kids[2].(duckast.Node)
+	if isNonZeroConstant(start) {
+		p.w("substring(")
+		p.exprList(kids)
+		p.w(")")
+		return
+	}
+	p.w("CASE WHEN ")
+	p.expr(start)
+	p.w(" = 0 THEN substring(")
+	p.expr(s)
+	p.w(", 1, ")
+	p.expr(n)
+	p.w(" - 1) ELSE substring(")
+	p.exprList(kids)
+	p.w(") END")
+}
+
+// leftRight prints left and right, which in DuckDB take a negative count
+// as "all but that many" and in Spark give ”.
+func (p *printer) leftRight(f string, kids []any) {
+	s, n := kids[0].(duckast.Node), kids[1].(duckast.Node)
+	p.w(f, "(")
+	p.expr(s)
+	p.w(", CASE WHEN ")
+	p.expr(n)
+	p.w(" < 0 THEN greatest(length(")
+	p.expr(s)
+	p.w(") + ")
+	p.expr(n)
+	p.w(", 0) ELSE ")
+	p.expr(n)
+	p.w(" END)")
+}
+
+func isNonNegativeConstant(e duckast.Node) bool {
+	if duckast.Str(e, "class") != "CONSTANT" {
+		return false
+	}
+	v := duckast.Obj(e, "value")
+	if isNull, _ := v["is_null"].(bool); isNull {
+		return true
+	}
+	f, err := strconv.ParseFloat(fmt.Sprint(v["value"]), 64)
+	return err == nil && f >= 0
 }
 
 // argMinMax prints arg_min and arg_max. DuckDB's skip the rows whose
@@ -332,9 +401,20 @@ func (p *printer) window(e duckast.Node) {
 			if !ok {
 				p.unsupported(e, "window function %s", name)
 			}
-			p.w(spark, "(")
-			p.exprList(kids)
-			p.w(")")
+			switch spark {
+			case "min_by", "max_by", "string_agg":
+				// They need a FILTER or an order to keep DuckDB's meaning
+				// (see function), which Spark's window aggregates refuse.
+				p.unsupported(e, "%s as a window function", name)
+			case "avg":
+				p.w("avg(CAST(") // DuckDB averages as DOUBLE
+				p.exprList(kids)
+				p.w(" AS DOUBLE))")
+			default:
+				p.w(spark, "(")
+				p.exprList(kids)
+				p.w(")")
+			}
 		}
 	} else {
 		name, ok := windowFunctions[t]

@@ -877,7 +877,11 @@ func (p *printer) constant(e, v duckast.Node) {
 	case "HUGEINT":
 		// Only a literal too large for BIGINT is a HUGEINT; Spark reads
 		// those as DECIMAL(38,0), which holds all but the extreme ones.
-		s := fmt.Sprint(raw)
+		n, ok := bigValue(raw)
+		if !ok {
+			p.unsupported(e, "integer literal %v", raw)
+		}
+		s := n.String()
 		if len(strings.TrimPrefix(s, "-")) > 38 {
 			p.unsupported(e, "integer literal %s (beyond DECIMAL(38,0))", s)
 		}
@@ -885,7 +889,7 @@ func (p *printer) constant(e, v duckast.Node) {
 	case "DECIMAL":
 		info := duckast.Obj(typ, "type_info")
 		scale, _ := strconv.Atoi(fmt.Sprint(info["scale"]))
-		unscaled, ok := new(big.Int).SetString(fmt.Sprint(raw), 10)
+		unscaled, ok := bigValue(raw)
 		if !ok {
 			p.unsupported(e, "decimal literal %v", raw)
 		}
@@ -925,6 +929,20 @@ func (p *printer) constant(e, v duckast.Node) {
 	default:
 		p.unsupported(e, "a %s literal", id)
 	}
+}
+
+// bigValue reads an integer of the AST: a number, or a 128-bit one as
+// {"upper": signed high 64 bits, "lower": unsigned low 64 bits}.
+func bigValue(raw any) (*big.Int, bool) {
+	if m, ok := raw.(duckast.Node); ok {
+		upper, ok1 := new(big.Int).SetString(fmt.Sprint(m["upper"]), 10)
+		lower, ok2 := new(big.Int).SetString(fmt.Sprint(m["lower"]), 10)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		return upper.Lsh(upper, 64).Add(upper, lower), true
+	}
+	return new(big.Int).SetString(fmt.Sprint(raw), 10)
 }
 
 func decimalText(unscaled *big.Int, scale int) string {

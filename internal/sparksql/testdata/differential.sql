@@ -76,3 +76,63 @@ SELECT dept, count(*), sum(salary) FROM people GROUP BY ROLLUP (dept);
 
 -- cte: names that are keywords, backquoted
 WITH "group" AS (SELECT "group", member FROM groups) SELECT "group", count(member) FROM "group" GROUP BY ALL;
+
+-- function: substring from positions 0 and below
+SELECT substring('abcdef', 0, 2), substring('abcdef', -2, 2), substring('abcdef', 2), substring('abcdef', 3, 100), substring(name, id - 2, 2) FROM people ORDER BY id;
+
+-- function: round half away from zero, and to digits
+SELECT round(2.5), round(-2.5), round(2.5::DOUBLE), round(-0.5::DOUBLE), round(1.005, 2), round(123.456, -1), round(score, 1) FROM people ORDER BY id;
+
+-- function: greatest and least skip NULLs
+SELECT id, greatest(salary, 90), least(score, 1.0), greatest(NULL::INTEGER, NULL::INTEGER) FROM people ORDER BY id;
+
+-- function: string functions on NULLs and edges
+SELECT id, upper(name), lower(dept), length(name), left(name, 2), right(name, 2), lpad(name, 5, '*'), rpad(name, 2, '*'), trim('  x  '), replace(name, 'e', 'E'), reverse(name), repeat(name, 2) FROM people ORDER BY id;
+
+-- function: left and right with a negative count
+SELECT left('abcdef', -2), right('abcdef', -2), left(name, id - 4), right(name, 2 - id) FROM people ORDER BY id;
+
+-- function: starts_with, contains, instr
+SELECT id, starts_with(name, 'E'), contains(name, 'e'), instr(name, 'e'), strpos(name, 'x') FROM people ORDER BY id;
+
+-- function: NULL handling
+SELECT id, coalesce(dept, 'none'), ifnull(salary, 0), nullif(dept, 'eng') FROM people ORDER BY id;
+
+-- function: math
+SELECT abs(-3), ceil(2.1), floor(-2.1), sqrt(16), exp(0), ln(1), log10(100), log2(8), power(2, 10), sign(-3), 7 % -3, -7 % 3;
+
+-- function: dates
+SELECT id, year(born), month(born), day(born), extract(year FROM born), date_part('month', born) FROM people ORDER BY id;
+
+-- aggregate: statistics
+SELECT dept, stddev_samp(score), stddev_pop(score), var_samp(score), var_pop(score), avg(salary), median(score), quantile_cont(score, 0.25), bool_and(score > 0), bool_or(score > 3) FROM people GROUP BY dept;
+
+-- aggregate: count forms over NULLs
+SELECT count(*), count(dept), count(DISTINCT dept), sum(score), min(name), max(born) FROM people;
+
+-- window: ranking with ties
+SELECT id, salary, rank() OVER (ORDER BY salary), dense_rank() OVER (ORDER BY salary), percent_rank() OVER (ORDER BY salary), cume_dist() OVER (ORDER BY salary), ntile(4) OVER (ORDER BY id) FROM people ORDER BY id;
+
+-- window: first_value, last_value, nth_value
+SELECT id, first_value(name) OVER (PARTITION BY dept ORDER BY id), last_value(name) OVER (PARTITION BY dept ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), nth_value(name, 2) OVER (ORDER BY id) FROM people ORDER BY id;
+
+-- window: a RANGE frame with an offset
+SELECT id, sum(id) OVER (ORDER BY id RANGE BETWEEN 2 PRECEDING AND CURRENT ROW), avg(salary) OVER (PARTITION BY dept) FROM people ORDER BY id;
+
+-- subquery: correlated scalar and EXISTS
+SELECT id, (SELECT max(floor) FROM depts d WHERE d.dept = p.dept) FROM people p WHERE EXISTS (SELECT 1 FROM edges e WHERE e.src = p.id) ORDER BY id;
+
+-- join: LEFT JOIN LATERAL reading the left row
+SELECT p.id, x.n FROM people p LEFT JOIN LATERAL (SELECT count(*) AS n FROM edges e WHERE e.src = p.id) x ON true ORDER BY p.id;
+
+-- literal: numbers of every width
+SELECT 1, 2147483648, -9223372036854775808, 1.5, 0.001, 1e3, 12345678901234567890.5;
+
+-- cast: strings to numbers and dates
+SELECT CAST('42' AS INTEGER), CAST('1.5' AS DOUBLE), CAST('2024-02-29' AS DATE), CAST('12.345' AS DECIMAL(10,2)), TRY_CAST('x' AS INTEGER);
+
+-- cast: booleans to strings and numbers to strings
+SELECT CAST(true AS VARCHAR), CAST(1.5::DOUBLE AS VARCHAR), CAST(100.50 AS VARCHAR);
+
+-- cast: a BOOLEAN column to an integer (Spark refuses it, see differential_test.go)
+SELECT CAST(b AS INTEGER) FROM nums ORDER BY i;
