@@ -11,7 +11,8 @@
 # Environment:
 #   ITERSQL_SPARK_PORT       port to bind on 127.0.0.1 (default 15002)
 #   ITERSQL_SPARK_VENV       where pyspark is installed
-#                            (default ~/.cache/itersql/pyspark-$PYSPARK_VERSION)
+#                            (default $XDG_CACHE_HOME or ~/.cache, then
+#                            itersql/pyspark-$PYSPARK_VERSION)
 #   ITERSQL_SPARK_MEMORY     driver memory (default 1g; local[2] runs in the driver)
 #   ITERSQL_SPARK_WAIT       seconds to wait for the port (default 180)
 set -euo pipefail
@@ -22,7 +23,7 @@ state_dir=$repo/.spark
 pid_file=$state_dir/server.pid
 log_file=$state_dir/server.log
 port=${ITERSQL_SPARK_PORT:-15002}
-venv=${ITERSQL_SPARK_VENV:-$HOME/.cache/itersql/pyspark-$PYSPARK_VERSION}
+venv=${ITERSQL_SPARK_VENV:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/itersql/pyspark-$PYSPARK_VERSION}
 memory=${ITERSQL_SPARK_MEMORY:-1g}
 wait_seconds=${ITERSQL_SPARK_WAIT:-180}
 

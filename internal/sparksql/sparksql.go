@@ -221,7 +221,7 @@ func (p *printer) ctes(n duckast.Node) {
 		}
 		value := duckast.Obj(entry, "value")
 		p.w(ident(duckast.Str(entry, "key")))
-		if aliases := strings_(duckast.List(value, "aliases")); len(aliases) > 0 {
+		if aliases := stringList(duckast.List(value, "aliases")); len(aliases) > 0 {
 			p.w(" (", identList(aliases), ")")
 		}
 		p.w(" AS (")
@@ -451,7 +451,7 @@ func (p *printer) tableRef(t duckast.Node) {
 
 func (p *printer) alias(t duckast.Node) {
 	a := duckast.Str(t, "alias")
-	cols := strings_(duckast.List(t, "column_name_alias"))
+	cols := stringList(duckast.List(t, "column_name_alias"))
 	if a == "" && len(cols) == 0 {
 		return
 	}
@@ -522,7 +522,7 @@ func (p *printer) join(t duckast.Node) {
 		p.unsupported(right, "LATERAL %s", strings.ToLower(strings.ReplaceAll(duckast.Str(right, "type"), "_", " ")))
 	}
 	p.tableRef(right)
-	if using := strings_(duckast.List(t, "using_columns")); len(using) > 0 {
+	if using := stringList(duckast.List(t, "using_columns")); len(using) > 0 {
 		p.w(" USING (", identList(using), ")")
 	} else if c := duckast.Obj(t, "condition"); c != nil {
 		p.w(" ON ")
@@ -547,7 +547,7 @@ func (p *printer) values(t duckast.Node) {
 		p.w(")")
 	}
 	p.w(")")
-	names := strings_(duckast.List(t, "expected_names"))
+	names := stringList(duckast.List(t, "expected_names"))
 	if len(names) == 0 {
 		for i := 0; i < width; i++ {
 			names = append(names, "col"+strconv.Itoa(i))
@@ -578,7 +578,7 @@ func (p *printer) tableFunction(t duckast.Node) {
 		a = "range"
 	}
 	p.w(" AS ", ident(a))
-	if cols := strings_(duckast.List(t, "column_name_alias")); len(cols) > 0 {
+	if cols := stringList(duckast.List(t, "column_name_alias")); len(cols) > 0 {
 		p.w("(", identList(cols), ")")
 	}
 }
@@ -599,7 +599,7 @@ func (p *printer) expr(e duckast.Node) {
 	defer p.at(e)()
 	switch duckast.Str(e, "class") {
 	case "COLUMN_REF":
-		p.w(qualified(strings_(duckast.List(e, "column_names"))...))
+		p.w(qualified(stringList(duckast.List(e, "column_names"))...))
 	case "CONSTANT":
 		p.constant(e, duckast.Obj(e, "value"))
 	case "COMPARISON":
@@ -1006,7 +1006,7 @@ func (p *printer) typeName(at, t duckast.Node) string {
 		child := duckast.Obj(duckast.Obj(t, "type_info"), "child_type")
 		return "ARRAY<" + p.typeName(at, child) + ">"
 	case "USER":
-		name := strings.ToUpper(strings.Join(strings_(duckast.List(duckast.Obj(t, "type_info"), "user_type_name")), "."))
+		name := strings.ToUpper(strings.Join(stringList(duckast.List(duckast.Obj(t, "type_info"), "user_type_name")), "."))
 		if name == "" {
 			name = strings.ToUpper(duckast.Str(duckast.Obj(t, "type_info"), "user_type_name"))
 		}
@@ -1017,7 +1017,7 @@ func (p *printer) typeName(at, t duckast.Node) string {
 	return ""
 }
 
-func strings_(l []any) []string {
+func stringList(l []any) []string {
 	out := make([]string, 0, len(l))
 	for _, x := range l {
 		s, _ := x.(string)
