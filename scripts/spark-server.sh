@@ -5,7 +5,7 @@
 # Spark comes from the pinned pyspark wheel on PyPI, which bundles Spark's jars
 # (the Connect server included), so nothing is fetched by a download script.
 # The venv lives in a cache folder shared by every clone on the machine (it is
-# ~450 MB and takes a minute or two to install); the server's pid and log live
+# ~500 MB and takes a minute or two to install); the server's pid and log live
 # in .spark/ in this repository, which the script owns.
 #
 # Environment:
