@@ -243,8 +243,16 @@ func (s *Session) Close() error {
 	var release error
 	if req, err := s.request("spark.connect.ReleaseSessionRequest"); err == nil {
 		resp, err := newMessage("spark.connect.ReleaseSessionResponse")
-		if err == nil {
+		// An operation interrupted before it started is still
+		// "ReadyForExecution" for a moment, and the server refuses to
+		// close the session until it is Canceled: retry for a while.
+		for try := 0; err == nil; try++ {
 			err = s.conn.Invoke(context.Background(), "/spark.connect.SparkConnectService/ReleaseSession", req.Interface(), resp.Interface())
+			if err == nil || try == 20 || !strings.Contains(err.Error(), "is not within statuses") {
+				break
+			}
+			time.Sleep(250 * time.Millisecond)
+			err = nil
 		}
 		if err != nil {
 			release = fmt.Errorf("spark: release session: %w", err)
