@@ -108,6 +108,7 @@ func (r *run) table(kind string, k int) string {
 // create runs a CREATE TEMP TABLE name AS query and tracks the table.
 func (r *run) create(name, query string) error {
 	r.live[name] = true
+	r.s.sent.TablesCreated++
 	create := "CREATE TEMP TABLE "
 	if r.shared {
 		if err := r.s.attachShared(r.ctx); err != nil {
@@ -140,7 +141,7 @@ func (r *run) dropAll() error {
 
 func (r *run) count(query string) (int64, error) {
 	var n int64
-	err := r.s.conn.QueryRowContext(r.ctx, query).Scan(&n)
+	err := r.s.queryRow(r.ctx, query, &n)
 	return n, err
 }
 
@@ -273,6 +274,7 @@ func (r *run) check(state string) error {
 
 // prepare binds q (without running it) and positions its error.
 func (r *run) prepare(q planner.Query, state, previous, delta string) error {
+	r.s.sent.Statements++
 	stmt, err := r.s.conn.PrepareContext(r.ctx, q.Bind(state, previous, delta))
 	if err != nil {
 		return r.partErrAt(q, 0, err, state, previous, delta)
@@ -326,7 +328,7 @@ func (r *run) stop(k int, changed int64, state, previous, delta string) (bool, e
 		case parser.Condition:
 			var v any
 			q := planner.Bind(st.Cond.SQL, state, previous, delta)
-			if err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&v); err != nil {
+			if err := r.s.queryRow(r.ctx, q, &v); err != nil {
 				return false, r.partErrAt(*st.Cond, k, err, state, previous, delta)
 			}
 			ok, isBool := v.(bool)
@@ -492,7 +494,7 @@ func (r *run) fingerprint(table string) (*print, error) {
 	var fp print
 	var sum any
 	q := fmt.Sprintf("SELECT count(*), COALESCE(sum(hash(%s)), 0) FROM %s", strings.Join(r.cols, ", "), table)
-	if err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&fp.rows, &sum); err != nil {
+	if err := r.s.queryRow(r.ctx, q, &fp.rows, &sum); err != nil {
 		return nil, err
 	}
 	fp.sum = fmt.Sprint(sum)
@@ -614,7 +616,7 @@ func (r *run) keyed() (string, error) {
 		// the UPDATE or INSERT that would find nothing be skipped: either
 		// one scans the whole state.
 		var toUpdate, toInsert int64
-		if err := r.s.conn.QueryRowContext(r.ctx, "SELECT count(*) FILTER (WHERE NOT __itersql_new), count(*) FILTER (WHERE __itersql_new) FROM "+next).Scan(&toUpdate, &toInsert); err != nil {
+		if err := r.s.queryRow(r.ctx, "SELECT count(*) FILTER (WHERE NOT __itersql_new), count(*) FILTER (WHERE __itersql_new) FROM "+next, &toUpdate, &toInsert); err != nil {
 			return "", r.partErr(p.Step, k, err)
 		}
 		if err := r.checkRows(k, rows+toInsert); err != nil {
