@@ -41,15 +41,20 @@ func microCost(t *testing.T, s *Session, loop func(int) string) microloop.Cost {
 // meant, change the figures here and in bench/RESULTS.md together.
 func TestStatementsPerIteration(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		loop func(int) string
-		want microloop.Cost
+		name     string
+		strategy string // Session.KeyedStrategy
+		loop     func(int) string
+		want     microloop.Cost
 	}{
-		{"plain", microloop.Plain, microloop.Cost{StatementsPerIteration: 3, StatementsPerRun: 8, TablesPerIteration: 1, TablesPerRun: 1}},
-		{"keyed", microloop.Keyed, microloop.Cost{StatementsPerIteration: 7, StatementsPerRun: 9, TablesPerIteration: 2, TablesPerRun: 1}},
+		{"plain", KeyedMerge, microloop.Plain, microloop.Cost{StatementsPerIteration: 3, StatementsPerRun: 8, TablesPerIteration: 1, TablesPerRun: 1}},
+		// MERGE, count; no table per iteration.
+		{"keyed merge", KeyedMerge, microloop.Keyed, microloop.Cost{StatementsPerIteration: 2, StatementsPerRun: 11, TablesPerIteration: 0, TablesPerRun: 1}},
+		{"keyed tables", KeyedTables, microloop.Keyed, microloop.Cost{StatementsPerIteration: 7, StatementsPerRun: 9, TablesPerIteration: 2, TablesPerRun: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := microCost(t, open(t), tc.loop); got != tc.want {
+			s := open(t)
+			s.KeyedStrategy = tc.strategy
+			if got := microCost(t, s, tc.loop); got != tc.want {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
 		})

@@ -532,47 +532,80 @@ func (r *run) keyed() (string, error) {
 	if p.StopAfter == k0 {
 		return state, nil
 	}
+	if r.mergeDeclined() == "" {
+		return r.keyedMerge(state, delta, k0, rows, resumed)
+	}
+	return r.keyedTables(state, delta, k0, rows, resumed)
+}
+
+// keyOn joins the state (alias s) with rows aliased a by key. NULL is one
+// key value, as in GROUP BY and DuckDB's USING KEY: with "=" a NULL key
+// would never match and be inserted again at every step. DuckDB's hash
+// join takes IS NOT DISTINCT FROM as an equality condition, so the
+// non-NULL path costs the same: measured on 1M step rows against a
+// 2M-row state, a median 64 ms for the delta and 48 ms for the UPDATE,
+// against 66 and 56 ms with "=".
+func (r *run) keyOn(a string) string {
+	var on []string
+	for _, k := range quoteAll(r.p.Key) {
+		on = append(on, fmt.Sprintf("s.%s IS NOT DISTINCT FROM %s.%s", k, a, k))
+	}
+	return strings.Join(on, " AND ")
+}
+
+// valueColumns are the state's quoted columns that are not in its KEY.
+func (r *run) valueColumns() []string {
+	isKey := map[string]bool{}
+	for _, k := range quoteAll(r.p.Key) {
+		isKey[k] = true
+	}
+	var vals []string
+	for _, c := range r.cols {
+		if !isKey[c] {
+			vals = append(vals, c)
+		}
+	}
+	return vals
+}
+
+// differs is the condition under which the row aliased a changes the
+// state row s of its key: some value column differs ("" when every
+// column is in the key).
+func (r *run) differs(a string) string {
+	var d []string
+	for _, c := range r.valueColumns() {
+		d = append(d, fmt.Sprintf("%s.%s IS DISTINCT FROM s.%s", a, c, c))
+	}
+	return strings.Join(d, " OR ")
+}
+
+// keyedTables runs the keyed loop with tables made per iteration: the
+// step's output (unless its key is surely unique) and the delta, by
+// CREATE TABLE AS, and the state updated by an UPDATE and an INSERT from
+// the delta. It serves every run the MERGE path declines (mergeDeclined).
+func (r *run) keyedTables(state, delta string, k0 int, rows int64, resumed bool) (string, error) {
+	p := r.p
 	cols := strings.Join(r.cols, ", ")
 	deltaView := state // delta.name after iteration 0 is the whole state
 	if resumed {
 		deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, delta)
 	}
-	// keyOn joins the state (alias s) with the step's rows (alias a) by
-	// key. NULL is one key value, as in GROUP BY and DuckDB's USING KEY:
-	// with "=" a NULL key would never match and be inserted again at every
-	// step. DuckDB's hash join takes IS NOT DISTINCT FROM as an equality
-	// condition, so the non-NULL path costs the same: measured on 1M step
-	// rows against a 2M-row state, a median 64 ms for the delta and 48 ms
-	// for the UPDATE, against 66 and 56 ms with "=".
-	keyOn := func(a string) string {
-		var on []string
-		for _, k := range quoteAll(p.Key) {
-			on = append(on, fmt.Sprintf("s.%s IS NOT DISTINCT FROM %s.%s", k, a, k))
-		}
-		return strings.Join(on, " AND ")
+	var setList []string
+	for _, c := range r.valueColumns() {
+		setList = append(setList, fmt.Sprintf("%s = d.%s", c, c))
 	}
-	var differs, setList []string
-	isKey := map[string]bool{}
-	for _, k := range quoteAll(p.Key) {
-		isKey[k] = true
-	}
-	for _, c := range r.cols {
-		if !isKey[c] {
-			differs = append(differs, fmt.Sprintf("r.%s IS DISTINCT FROM s.%s", c, c))
-			setList = append(setList, fmt.Sprintf("%s = d.%s", c, c))
-		}
-	}
+	keyOn := r.keyOn
 	// A step row is new when no state row joined it. The key cannot say
 	// so (a NULL key joins a NULL key), nor can rowid (a user's column may
 	// be named so): a marker column that is never NULL in the state can.
 	const unmatched = "s.__itersql_in_state IS NULL"
 	stateMarked := "(SELECT *, true AS __itersql_in_state FROM " + state + ")"
 	changedCond := unmatched
-	if len(differs) > 0 {
-		changedCond += " OR " + strings.Join(differs, " OR ")
+	if d := r.differs("r"); d != "" {
+		changedCond += " OR " + d
 	}
 	for k := k0 + 1; ; k++ {
-		began = time.Now()
+		began := time.Now()
 		step := planner.Bind(p.Step.SQL, state, "", deltaView)
 		out := r.table("r", k)
 		stepSQL, skewNote, err := r.skewStep(k, step, state, "", deltaView)
@@ -589,10 +622,8 @@ func (r *run) keyed() (string, error) {
 			if err := r.create(out, src); err != nil {
 				return "", r.stepErr(k, step, err)
 			}
-			if dup, err := r.duplicateKey(out); err != nil {
-				return "", r.partErr(p.Step, k, err)
-			} else if dup != "" {
-				return "", r.errorf(p.Step.Pos, "iteration %d, step of %s: two rows with KEY (%s) = %s; a keyed step must yield one row per key (GROUP BY the key)", k, p.Name, strings.Join(p.Key, ", "), dup)
+			if err := r.duplicateStepKey(k, out); err != nil {
+				return "", err
 			}
 			src = out
 		}
@@ -668,6 +699,18 @@ func (r *run) keyed() (string, error) {
 			return "", r.runaway(k, rows, changed)
 		}
 	}
+}
+
+// duplicateStepKey reports a key that iteration k's step output (a table,
+// or a parenthesized query) holds twice; nil when it holds none.
+func (r *run) duplicateStepKey(k int, out string) error {
+	p := r.p
+	if dup, err := r.duplicateKey(out); err != nil {
+		return r.partErr(p.Step, k, err)
+	} else if dup != "" {
+		return r.errorf(p.Step.Pos, "iteration %d, step of %s: two rows with KEY (%s) = %s; a keyed step must yield one row per key (GROUP BY the key)", k, p.Name, strings.Join(p.Key, ", "), dup)
+	}
+	return nil
 }
 
 // duplicateKey returns a key value that appears twice in table, or "".

@@ -66,6 +66,9 @@ type Session struct {
 	// inside DuckDB's pipeline, so a shell shows them as DuckDB's CLI
 	// would (a UUID, an infinite date, a struct in field order).
 	ValueText string
+	// KeyedStrategy is how a keyed state is updated: KeyedMerge, or
+	// KeyedTables (exec/merge.go). Open sets it from KeyedStrategyEnv.
+	KeyedStrategy string
 	// sent counts what the session sends to DuckDB (Counters).
 	sent     Counters
 	seq      int    // numbers the temp tables of each run so runs never collide
@@ -107,6 +110,10 @@ func Open(path string) (*Session, error) {
 		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
 	s := &Session{db: db, conn: conn, Settings: DefaultSettings()}
+	if s.KeyedStrategy, err = defaultKeyedStrategy(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	sweepSpillDirs(path)
 	if s.spillDir, err = newSpillDir(path); err == nil {
 		_, err = s.exec(context.Background(), "SET temp_directory = "+sqlString(s.spillDir))
