@@ -176,24 +176,33 @@ iterations) that its timed runs leave out.
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
+// keptHeadings are the sections of RESULTS.md written by hand from
+// measurements this command does not make: "## Per-iteration overhead"
+// (profiles of one iteration), "## Soak" (BenchmarkSoak).
+var keptHeadings = []string{"## Per-iteration overhead", "## Soak"}
+
 // keptSections returns the sections of the file at path that this
-// command does not measure ("## Soak", written from BenchmarkSoak), so
-// that regenerating the report keeps them.
+// command does not measure (keptHeadings), in that order, so that
+// regenerating the report keeps them.
 func keptSections(path string) string {
 	old, err := os.ReadFile(path)
 	if err != nil {
 		return ""
 	}
 	text := string(old)
-	i := strings.Index(text, "\n## Soak")
-	if i < 0 {
-		return ""
+	var kept strings.Builder
+	for _, h := range keptHeadings {
+		i := strings.Index(text, "\n"+h+"\n")
+		if i < 0 {
+			continue
+		}
+		section := text[i:]
+		if j := strings.Index(section[1:], "\n## "); j >= 0 {
+			section = section[:j+1]
+		}
+		kept.WriteString(strings.TrimRight(section, "\n") + "\n")
 	}
-	section := text[i:]
-	if j := strings.Index(section[1:], "\n## "); j >= 0 {
-		section = section[:j+1]
-	}
-	return strings.TrimRight(section, "\n") + "\n"
+	return kept.String()
 }
 
 // writeWorkload renders one workload's table.
@@ -220,7 +229,7 @@ func (r *report) writeWorkload(b *strings.Builder, res *workloadResult) {
 
 // microBase names, for each micro cell, the DuckDB cell running the
 // same loop that its ratio is taken against.
-var microBase = map[string]string{"itersql-plain": "recursive", "itersql-key": "using-key"}
+var microBase = map[string]string{"itersql-plain": "recursive", "itersql-key": "using-key", "itersql-key-tables": "using-key"}
 
 // microPerIteration is a micro cell's time per iteration in ms, 0 when it
 // has none.

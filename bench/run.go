@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/itersql/itersql/exec"
 	"github.com/itersql/itersql/internal/microloop"
 )
 
@@ -154,10 +155,12 @@ func runMicro(ctx context.Context, cfg *config) []cell {
 	var cells []cell
 	for _, m := range []struct {
 		id, name string
+		strategy string // the session's keyed strategy
 		loop     func(int) string
 	}{
-		{"itersql-plain", "itersql `WITH ITERATE t(i)` (plain)", microloop.Plain},
-		{"itersql-key", "itersql `WITH ITERATE t(k, i) KEY (k)`", microloop.Keyed},
+		{"itersql-plain", "itersql `WITH ITERATE t(i)` (plain)", exec.KeyedMerge, microloop.Plain},
+		{"itersql-key", "itersql `WITH ITERATE t(k, i) KEY (k)`, MERGE (the default)", exec.KeyedMerge, microloop.Keyed},
+		{"itersql-key-tables", "itersql `WITH ITERATE t(k, i) KEY (k)`, tables per iteration", exec.KeyedTables, microloop.Keyed},
 	} {
 		if !cfg.only.MatchString("micro/" + m.id) {
 			continue
@@ -169,6 +172,7 @@ func runMicro(ctx context.Context, cfg *config) []cell {
 			cells = append(cells, c)
 			continue
 		}
+		s.sess.KeyedStrategy = m.strategy
 		if cost, err := s.cost(ctx, m.loop); err != nil {
 			c.fail(err, 0)
 		} else {
