@@ -108,3 +108,42 @@ func TestKeyedStrategiesAgree(t *testing.T) {
 		})
 	}
 }
+
+// TestResumeAcrossStrategies: a keyed run's checkpoints, written on one
+// strategy's path, resume on the other's, with the rows and the changed
+// counts of a run that never stopped.
+func TestResumeAcrossStrategies(t *testing.T) {
+	ref := newEnv(t, "")
+	want := ref.must(ccKey)
+	changed := func(res *exec.Result, from int) string {
+		var b strings.Builder
+		for _, st := range res.Stats {
+			if st.Iteration > from {
+				fmt.Fprintf(&b, "%d:%d/%d ", st.Iteration, st.Rows, st.Changed)
+			}
+		}
+		return b.String()
+	}
+	for _, tc := range []struct{ wrote, resumed string }{
+		{exec.KeyedTables, exec.KeyedMerge},
+		{exec.KeyedMerge, exec.KeyedTables},
+	} {
+		t.Run(tc.wrote+" to "+tc.resumed, func(t *testing.T) {
+			e := newEnv(t, "")
+			e.s.KeyedStrategy = tc.wrote
+			e.crash(ccKey)
+			e.s.KeyedStrategy = tc.resumed
+			e.must("SET resume = on")
+			res := e.must(ccKey)
+			if got := text(res); got != text(want) {
+				t.Errorf("resumed result differs:\n%s\nwant\n%s", got, text(want))
+			}
+			if res.Stats[0].Iteration != 10 {
+				t.Errorf("first stat %+v, want iteration 10 resumed", res.Stats[0])
+			}
+			if got, want := changed(res, 10), changed(want, 10); got != want {
+				t.Errorf("iterations after the resume (iteration:rows/changed):\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
