@@ -502,9 +502,10 @@ func (r *run) fingerprint(table string) (*print, error) {
 }
 
 // keyed runs a state upserted by key, semi-naively: the step reads the
-// whole state and delta (the rows the last step added or changed); the
-// state is updated in place, so only the step's output and the delta are
-// materialized each iteration.
+// whole state and delta (the rows the last step added or changed), and
+// the state is updated in place. It makes iteration 0 (or restores a
+// checkpoint) and checks the parts, then iterates on the MERGE path
+// (exec/merge.go) or the table path (keyedTables).
 func (r *run) keyed() (string, error) {
 	p := r.p
 	began := time.Now()
@@ -532,7 +533,7 @@ func (r *run) keyed() (string, error) {
 	if p.StopAfter == k0 {
 		return state, nil
 	}
-	if r.mergeDeclined() == "" {
+	if r.mergeApplies() {
 		return r.keyedMerge(state, delta, k0, rows, resumed)
 	}
 	return r.keyedTables(state, delta, k0, rows, resumed)
@@ -582,7 +583,7 @@ func (r *run) differs(a string) string {
 // keyedTables runs the keyed loop with tables made per iteration: the
 // step's output (unless its key is surely unique) and the delta, by
 // CREATE TABLE AS, and the state updated by an UPDATE and an INSERT from
-// the delta. It serves every run the MERGE path declines (mergeDeclined).
+// the delta. It serves every run the MERGE path does not (mergeApplies).
 func (r *run) keyedTables(state, delta string, k0 int, rows int64, resumed bool) (string, error) {
 	p := r.p
 	cols := strings.Join(r.cols, ", ")

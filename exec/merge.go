@@ -44,7 +44,7 @@ import (
 
 // Keyed strategies (Session.KeyedStrategy).
 const (
-	KeyedMerge  = "merge"  // prepared MERGE into a state with a changed-at column
+	KeyedMerge  = "merge"  // one MERGE an iteration into a state with a changed-at column
 	KeyedTables = "tables" // tables per iteration, UPDATE and INSERT from the delta
 )
 
@@ -75,18 +75,12 @@ const (
 	dupKeyMark = "__itersql_duplicate_key"
 )
 
-// mergeDeclined says why this run cannot take the MERGE path, "" when it
-// can.
-func (r *run) mergeDeclined() string {
-	switch {
-	case r.s.KeyedStrategy != KeyedMerge:
-		return "the session's keyed strategy is " + r.s.KeyedStrategy
-	case r.p.UsesPrevious:
-		// previous.name is the whole state before the step: a copy of it
-		// per iteration is what the table path makes anyway.
-		return "an UNTIL condition reads previous." + r.p.Name
-	}
-	return ""
+// mergeApplies reports whether this run takes the MERGE path: the
+// session's strategy asks for it, and no UNTIL condition reads
+// previous.name, which is the whole state before the step: a copy of it
+// per iteration is what the table path makes anyway.
+func (r *run) mergeApplies() bool {
+	return r.s.KeyedStrategy == KeyedMerge && !r.p.UsesPrevious
 }
 
 // mergeStep is the MERGE of iteration k's step (bound) into the state
@@ -121,8 +115,9 @@ func (r *run) mergeStep(state string, k int, step string) string {
 	return merge.String()
 }
 
-// stmt is a statement prepared on the session's connection, counted in
-// Session.Counters at every execution.
+// stmt is a query prepared on the session's connection, counted in
+// Session.Counters at every execution. Only queries whose plan cannot go
+// stale with the data are prepared (see above).
 type stmt struct {
 	s *Session
 	p *sql.Stmt
@@ -138,15 +133,6 @@ func (s *Session) prepare(ctx context.Context, q string) (*stmt, error) {
 		return nil, err
 	}
 	return &stmt{s: s, p: p}, nil
-}
-
-func (st *stmt) exec(ctx context.Context) (int64, error) {
-	st.s.sent.Statements++
-	res, err := st.p.ExecContext(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
 }
 
 func (st *stmt) queryRow(ctx context.Context, dest ...any) error {
