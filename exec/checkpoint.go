@@ -395,7 +395,7 @@ func (r *run) load(m *checkpoint.Manifest, e checkpoint.Entry, state, delta stri
 	}
 	read := func(table string, f *checkpoint.File) error {
 		path := sqlString(e.Dir + string(os.PathSeparator) + f.Name)
-		if err := r.create(table, "SELECT "+strings.Join(sel, ", ")+" FROM read_parquet("+path+")"); err != nil {
+		if _, err := r.create(table, "SELECT "+strings.Join(sel, ", ")+" FROM read_parquet("+path+")"); err != nil {
 			if r.ctx.Err() != nil {
 				return err
 			}

@@ -46,10 +46,11 @@ func TestStatementsPerIteration(t *testing.T) {
 		loop     func(int) string
 		want     microloop.Cost
 	}{
-		{"plain", KeyedMerge, microloop.Plain, microloop.Cost{StatementsPerIteration: 3, StatementsPerRun: 8, TablesPerIteration: 1, TablesPerRun: 1}},
+		// CREATE TABLE AS (which reports its rows), DROP.
+		{"plain", KeyedMerge, microloop.Plain, microloop.Cost{StatementsPerIteration: 2, StatementsPerRun: 7, TablesPerIteration: 1, TablesPerRun: 1}},
 		// MERGE, count; no table per iteration.
-		{"keyed merge", KeyedMerge, microloop.Keyed, microloop.Cost{StatementsPerIteration: 2, StatementsPerRun: 11, TablesPerIteration: 0, TablesPerRun: 1}},
-		{"keyed tables", KeyedTables, microloop.Keyed, microloop.Cost{StatementsPerIteration: 4, StatementsPerRun: 9, TablesPerIteration: 1, TablesPerRun: 1}},
+		{"keyed merge", KeyedMerge, microloop.Keyed, microloop.Cost{StatementsPerIteration: 2, StatementsPerRun: 10, TablesPerIteration: 0, TablesPerRun: 1}},
+		{"keyed tables", KeyedTables, microloop.Keyed, microloop.Cost{StatementsPerIteration: 4, StatementsPerRun: 8, TablesPerIteration: 1, TablesPerRun: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
