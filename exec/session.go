@@ -162,8 +162,8 @@ func oneStatement(q string) error {
 // the benchmark can tell how many statements an iteration costs without
 // timing anything: the fixed cost of an iteration is mostly the number of
 // statements and of tables created (bench/RESULTS.md, "Per-iteration
-// overhead"). Statements the skew split's tasks run on their own
-// connections are not counted.
+// overhead"). What package skew sends (it is handed the connections
+// themselves) is not counted.
 type Counters struct {
 	Statements    int64 // statements sent on the session's connection, PREPAREs included
 	TablesCreated int64 // tables a WITH ITERATE run created (run.create)
