@@ -332,7 +332,7 @@ func (r *run) stop(k int, changed int64, state, previous, delta string) (bool, e
 			}
 		case parser.Condition:
 			var v any
-			q := planner.Bind(st.Cond.SQL, state, previous, delta)
+			q := st.Cond.Bind(state, previous, delta)
 			if err := r.s.queryRow(r.ctx, q, &v); err != nil {
 				return false, r.partErrAt(*st.Cond, k, err, state, previous, delta)
 			}
@@ -401,7 +401,7 @@ func (r *run) plain() (string, error) {
 	fixpoint := r.hasFixpoint()
 	for k := k0 + 1; ; k++ {
 		began = time.Now()
-		step := planner.Bind(p.Step.SQL, cur, "", "")
+		step := p.Step.Bind(cur, "", "")
 		next := r.table("s", k)
 		stepSQL, skewNote, err := r.skewStep(k, step, cur, "", "")
 		if err != nil {
@@ -609,7 +609,7 @@ func (r *run) keyedTables(state, delta string, k0 int, rows int64, resumed bool)
 	}
 	for k := k0 + 1; ; k++ {
 		began := time.Now()
-		step := planner.Bind(p.Step.SQL, state, "", deltaView)
+		step := p.Step.Bind(state, "", deltaView)
 		out := r.table("r", k)
 		stepSQL, skewNote, err := r.skewStep(k, step, state, "", deltaView)
 		if err != nil {

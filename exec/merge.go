@@ -38,8 +38,6 @@ import (
 	"os"
 	"strings"
 	"time"
-
-	"github.com/itersql/itersql/planner"
 )
 
 // Keyed strategies (Session.KeyedStrategy).
@@ -181,7 +179,7 @@ func (r *run) keyedMerge(state, delta string, k0 int, rows int64, resumed bool) 
 	defer count.close()
 	for k := k0 + 1; ; k++ {
 		began := time.Now()
-		step := planner.Bind(p.Step.SQL, stateView, "", deltaAt(k-1))
+		step := p.Step.Bind(stateView, "", deltaAt(k-1))
 		stepSQL, skewNote, err := r.skewStep(k, step, stateView, "", deltaAt(k-1))
 		if err != nil {
 			return "", err

@@ -93,6 +93,8 @@ func TestKeyedStrategiesAgree(t *testing.T) {
 			ITERATE SELECT k, v + 1 FROM t UNTIL FIXPOINT) SELECT * FROM t`},
 		{"joining step", graph, ccKey},
 		{"explain analyze", graph + "; SET explain_timing = off", "EXPLAIN ANALYZE " + ccKey},
+		// A string that looks like the engine's placeholder stays a string.
+		{"placeholder text in a string", "", `WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, '' ITERATE SELECT k, '"__itersql_delta__"' FROM delta.t UNTIL FIXPOINT) SELECT * FROM t`},
 		{"stop at iteration 0", "", `WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 0 ITERATE SELECT k, v + 1 FROM t UNTIL 0 ITERATIONS) SELECT * FROM t`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
