@@ -261,14 +261,26 @@ func microTempTables(ctx context.Context, db *sql.DB, n int) error {
 				return outcome{}, err
 			}
 		}
-		var got int
+		var got int64
 		if err := c.QueryRowContext(ctx, fmt.Sprintf("SELECT i FROM bench_m%d", n)).Scan(&got); err != nil {
 			return outcome{}, fmt.Errorf("micro result: %w", err)
 		}
-		if got != n {
-			return outcome{}, fmt.Errorf("micro result %d, want %d", got, n)
+		if err := checkMicro([][]any{{got}}, n); err != nil {
+			return outcome{}, err
 		}
 		return outcome{}, execAll(ctx, c, fmt.Sprintf("DROP TABLE bench_m%d", n))
 	})
 	return err
+}
+
+// microRecursive returns a micro cell that runs DuckDB's recursive CTE
+// loop(n), one query, and checks its answer.
+func microRecursive(loop func(int) string) func(context.Context, *sql.DB, int) error {
+	return func(ctx context.Context, db *sql.DB, n int) error {
+		var got int64
+		if err := db.QueryRowContext(ctx, loop(n)).Scan(&got); err != nil {
+			return fmt.Errorf("micro: %w", err)
+		}
+		return checkMicro([][]any{{got}}, n)
+	}
 }

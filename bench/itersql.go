@@ -13,6 +13,7 @@ import (
 
 	"github.com/itersql/itersql/exec"
 	"github.com/itersql/itersql/internal/cc"
+	"github.com/itersql/itersql/internal/microloop"
 	"github.com/itersql/itersql/internal/sqlscan"
 )
 
@@ -192,31 +193,55 @@ func rowsAnswer(rows [][]any, floats bool) (*answer, error) {
 	return ans, nil
 }
 
-// openItersqlMicro opens a session for the per-iteration microbenchmark and
-// returns a function that runs the n-iteration loop once and checks it.
-func openItersqlMicro(ctx context.Context, cfg *config, n int) (func(context.Context) error, func(), error) {
-	b, err := openItersql(ctx, cfg)
+// microSession is an itersql session for the per-iteration
+// microbenchmark.
+type microSession struct {
+	sess *exec.Session
+}
+
+// openItersqlMicro opens a session for the per-iteration microbenchmark.
+func openItersqlMicro(ctx context.Context, cfg *config) (*microSession, error) {
+	sess, err := exec.Open("")
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("open itersql session: %w", err)
 	}
-	ib := b.(*itersqlBackend)
-	text := fmt.Sprintf("WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t UNTIL %d ITERATIONS) SELECT i FROM t", n)
-	run := func(ctx context.Context) error {
-		res, err := ib.exec(ctx, text)
-		if err != nil {
-			return err
-		}
-		if len(res.rows) != 1 || len(res.rows[0]) != 1 {
-			return fmt.Errorf("micro: %d rows, want 1 row of 1 column", len(res.rows))
-		}
-		got, err := asInt64(res.rows[0][0])
-		if err != nil {
-			return fmt.Errorf("micro: %w", err)
-		}
-		if got != int64(n) {
-			return fmt.Errorf("micro result %d, want %d", got, n)
-		}
-		return nil
+	if err := configureDuckDB(ctx, sess.DB(), cfg); err != nil {
+		sess.Close()
+		return nil, err
 	}
-	return run, func() { b.close() }, nil
+	return &microSession{sess: sess}, nil
+}
+
+func (m *microSession) close() { m.sess.Close() }
+
+// run runs one loop of n iterations and checks that it returns n.
+func (m *microSession) run(ctx context.Context, text string, n int) error {
+	res, err := m.sess.Exec(ctx, text, sqlscan.Pos{Line: 1, Col: 1})
+	if err != nil {
+		return fmt.Errorf("itersql: %w", err)
+	}
+	return checkMicro(res.Rows, n)
+}
+
+// cost counts what loop sends to DuckDB per iteration and per run.
+func (m *microSession) cost(ctx context.Context, loop func(int) string) (microloop.Cost, error) {
+	return microloop.Measure(10, func(n int) error { return m.run(ctx, loop(n), n) }, func() microloop.Counts {
+		c := m.sess.Counters()
+		return microloop.Counts{Statements: c.Statements, Tables: c.TablesCreated}
+	})
+}
+
+// checkMicro checks a micro loop's answer: one row of one value, n.
+func checkMicro(rows [][]any, n int) error {
+	if len(rows) != 1 || len(rows[0]) != 1 {
+		return fmt.Errorf("micro: %d rows, want 1 row of 1 column", len(rows))
+	}
+	got, err := asInt64(rows[0][0])
+	if err != nil {
+		return fmt.Errorf("micro: %w", err)
+	}
+	if got != int64(n) {
+		return fmt.Errorf("micro result %d, want %d", got, n)
+	}
+	return nil
 }

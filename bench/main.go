@@ -5,6 +5,11 @@
 // before it is timed. Results go to a markdown file.
 //
 //	go run ./bench -data DIR -out bench/RESULTS.md [-long] [-runs N] [-only REGEX]
+//
+// The per-iteration microbenchmark alone (one-row loops, itersql against
+// DuckDB's recursive CTE, with statements per iteration counted):
+//
+//	go run ./bench -only micro/ -micro 10000 -out /tmp/micro.md -json /tmp/micro.json
 package main
 
 import (
@@ -30,6 +35,7 @@ type config struct {
 	cap        time.Duration // per run, the plain WITH RECURSIVE variant
 	memLimit   string        // DuckDB memory_limit
 	microIters int
+	json       string // where the micro cells go as JSON, "" for nowhere
 }
 
 func parseFlags() (*config, error) {
@@ -43,7 +49,8 @@ func parseFlags() (*config, error) {
 	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Minute, "time limit of one run of any variant (DNF past it)")
 	flag.DurationVar(&cfg.cap, "cap", time.Minute, "time limit of one run of plain WITH RECURSIVE (DNF past it)")
 	flag.StringVar(&cfg.memLimit, "memlimit", "12GB", "DuckDB memory_limit (spilling to disk is off)")
-	flag.IntVar(&cfg.microIters, "micro", 1000, "iterations of the per-iteration microbenchmark")
+	flag.IntVar(&cfg.microIters, "micro", 10000, "iterations of the per-iteration microbenchmark (cells micro/...)")
+	flag.StringVar(&cfg.json, "json", "", "also write the micro cells (ms per iteration, ratios, statements per iteration, tables per run) to this JSON file")
 	flag.Parse()
 	if cfg.runs < 1 {
 		return nil, errors.New("-runs must be at least 1")
@@ -175,8 +182,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if cfg.only.MatchString("micro/itersql") || cfg.only.MatchString("micro/duckdb") {
-		rep.micro = runMicro(ctx, cfg)
+	rep.micro = runMicro(ctx, cfg)
+	if cfg.json != "" {
+		if err := writeMicroJSON(cfg.json, cfg.microIters, rep.micro); err != nil {
+			log.Fatal(err)
+		}
 	}
 	ws := workloads(cfg)
 	graphs := newGraphCache(cfg, ws)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/itersql/itersql/internal/microloop"
 )
 
 // longCell is the time above which a cell is measured once, not -runs times.
@@ -25,9 +27,10 @@ type cell struct {
 	detail   string        // reason for a non-empty status
 	time     time.Duration // median over runs
 	runs     int
-	iters    int   // steps evaluated, -1 if the variant cannot tell
-	peak     int64 // peak memory in bytes, -1 if unknown
-	single   bool  // measured by the check run alone (it took over longCell)
+	iters    int             // steps evaluated, -1 if the variant cannot tell
+	peak     int64           // peak memory in bytes, -1 if unknown
+	single   bool            // measured by the check run alone (it took over longCell)
+	cost     *microloop.Cost // what an iteration sends to DuckDB (micro itersql cells)
 }
 
 // ok reports whether the cell has a time.

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/itersql/itersql/internal/microloop"
 )
 
 // report gathers the machine facts and results and renders RESULTS.md.
@@ -173,24 +176,33 @@ iterations) that its timed runs leave out.
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
+// keptHeadings are the sections of RESULTS.md written by hand from
+// measurements this command does not make: "## Per-iteration overhead"
+// (profiles of one iteration), "## Soak" (BenchmarkSoak).
+var keptHeadings = []string{"## Per-iteration overhead", "## Soak"}
+
 // keptSections returns the sections of the file at path that this
-// command does not measure ("## Soak", written from BenchmarkSoak), so
-// that regenerating the report keeps them.
+// command does not measure (keptHeadings), in that order, so that
+// regenerating the report keeps them.
 func keptSections(path string) string {
 	old, err := os.ReadFile(path)
 	if err != nil {
 		return ""
 	}
 	text := string(old)
-	i := strings.Index(text, "\n## Soak")
-	if i < 0 {
-		return ""
+	var kept strings.Builder
+	for _, h := range keptHeadings {
+		i := strings.Index(text, "\n"+h+"\n")
+		if i < 0 {
+			continue
+		}
+		section := text[i:]
+		if j := strings.Index(section[1:], "\n## "); j >= 0 {
+			section = section[:j+1]
+		}
+		kept.WriteString(strings.TrimRight(section, "\n") + "\n")
 	}
-	section := text[i:]
-	if j := strings.Index(section[1:], "\n## "); j >= 0 {
-		section = section[:j+1]
-	}
-	return strings.TrimRight(section, "\n") + "\n"
+	return kept.String()
 }
 
 // writeWorkload renders one workload's table.
@@ -215,21 +227,82 @@ func (r *report) writeWorkload(b *strings.Builder, res *workloadResult) {
 	}
 }
 
+// microBase names, for each micro cell, the DuckDB cell running the
+// same loop that its ratio is taken against.
+var microBase = map[string]string{"itersql-plain": "recursive", "itersql-key": "using-key", "itersql-key-tables": "using-key"}
+
+// microPerIteration is a micro cell's time per iteration in ms, 0 when it
+// has none.
+func microPerIteration(c cell) float64 {
+	if !c.ok() || c.iters <= 0 {
+		return 0
+	}
+	return c.time.Seconds() * 1000 / float64(c.iters)
+}
+
 // writeMicro renders the per-iteration microbenchmark.
 func (r *report) writeMicro(b *strings.Builder) {
 	if len(r.micro) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\n## Microbenchmark: the fixed cost of one iteration\n\n")
-	fmt.Fprintf(b, "%d iterations over a one-row state; median of %s after one warm-up run.\n\n", r.cfg.microIters, plural(r.cfg.runs, "run"))
-	b.WriteString("| way | total | ms per iteration |\n|---|---:|---:|\n")
+	byID := map[string]cell{}
 	for _, c := range r.micro {
-		per := "—"
-		if c.ok() {
-			per = fmt.Sprintf("%.3f", c.time.Seconds()*1000/float64(c.iters))
-		}
-		fmt.Fprintf(b, "| %s | %s | %s |\n", c.name, cellTime(c), per)
+		byID[c.id] = c
 	}
+	fmt.Fprintf(b, "\n## Microbenchmark: the fixed cost of one iteration\n\n")
+	fmt.Fprintf(b, "%d iterations over a one-row state (the loops are in internal/microloop); median of %s after one warm-up run. "+
+		"Ratio: itersql plain over DuckDB's `UNION ALL` loop, itersql KEY over DuckDB's `USING KEY` loop. "+
+		"Statements and tables are counted (Session.Counters), not timed: per iteration, and per run outside the iterations.\n\n",
+		r.cfg.microIters, plural(r.cfg.runs, "run"))
+	b.WriteString("| way | total | ms per iteration | ratio | statements per iteration | tables per iteration | statements, tables per run |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, c := range r.micro {
+		per, rat := "—", "—"
+		if c.ok() {
+			per = fmt.Sprintf("%.4f", microPerIteration(c))
+			if base, ok := byID[microBase[c.id]]; ok && base.ok() {
+				rat = ratio(c, base.time)
+			}
+		}
+		stmts, tables, run := "—", "—", "—"
+		if c.cost != nil {
+			stmts, tables = fmt.Sprintf("%g", c.cost.StatementsPerIteration), fmt.Sprintf("%g", c.cost.TablesPerIteration)
+			run = fmt.Sprintf("%g, %g", c.cost.StatementsPerRun, c.cost.TablesPerRun)
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", c.name, cellTime(c), per, rat, stmts, tables, run)
+	}
+}
+
+// microJSON is one micro cell in the -json output. Times vary with the
+// machine; the counts do not, and are what CI may compare.
+type microJSON struct {
+	ID              string  `json:"id"`
+	Status          string  `json:"status,omitempty"`
+	Iterations      int     `json:"iterations"`
+	MsPerIteration  float64 `json:"ms_per_iteration"`
+	RatioTo         string  `json:"ratio_to,omitempty"`
+	Ratio           float64 `json:"ratio,omitempty"`
+	*microloop.Cost `json:",omitempty"`
+}
+
+// writeMicroJSON writes the micro cells to path as JSON.
+func writeMicroJSON(path string, n int, cells []cell) error {
+	byID := map[string]cell{}
+	for _, c := range cells {
+		byID[c.id] = c
+	}
+	out := []microJSON{}
+	for _, c := range cells {
+		m := microJSON{ID: c.id, Status: c.status, Iterations: n, MsPerIteration: microPerIteration(c), Cost: c.cost}
+		if base, ok := byID[microBase[c.id]]; ok && c.ok() && base.ok() {
+			m.RatioTo, m.Ratio = base.id, c.time.Seconds()/base.time.Seconds()
+		}
+		out = append(out, m)
+	}
+	text, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(text, '\n'), 0o644)
 }
 
 // cellTime is a cell's time, or its status.

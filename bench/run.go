@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/itersql/itersql/exec"
+	"github.com/itersql/itersql/internal/microloop"
 )
 
 // workloadResult is what the report shows of one workload.
@@ -141,27 +144,59 @@ func openBackend(ctx context.Context, cfg *config, w *workload, engine string, r
 	return b, nil
 }
 
-// runMicro measures the fixed cost of one iteration: an itersql loop over
-// a one-row state against the same temp-table statements sent directly.
+// runMicro measures the fixed cost of one iteration: itersql's one-row
+// loop, plain and keyed, against DuckDB's recursive CTE running the same
+// loop (both forms) and against the temp-table statements an engine of
+// one table per iteration sends at least. The loops are in
+// internal/microloop; the itersql cells also count what an iteration sends
+// to DuckDB.
 func runMicro(ctx context.Context, cfg *config) []cell {
 	n := cfg.microIters
 	var cells []cell
-	if cfg.only.MatchString("micro/itersql") {
-		c := cell{id: "itersql", name: fmt.Sprintf("itersql `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i+1 FROM t UNTIL %d ITERATIONS) SELECT i FROM t`", n)}
-		run, closeFn, err := openItersqlMicro(ctx, cfg, n)
-		if err == nil {
-			c = timeMicro(ctx, cfg, c, run)
-			closeFn()
-		} else {
-			c.fail(err, 0)
+	for _, m := range []struct {
+		id, name string
+		strategy string // the session's keyed strategy
+		loop     func(int) string
+	}{
+		{"itersql-plain", "itersql `WITH ITERATE t(i)` (plain)", exec.KeyedMerge, microloop.Plain},
+		{"itersql-key", "itersql `WITH ITERATE t(k, i) KEY (k)`, MERGE (the default)", exec.KeyedMerge, microloop.Keyed},
+		{"itersql-key-tables", "itersql `WITH ITERATE t(k, i) KEY (k)`, tables per iteration", exec.KeyedTables, microloop.Keyed},
+	} {
+		if !cfg.only.MatchString("micro/" + m.id) {
+			continue
 		}
+		c := cell{id: m.id, name: m.name}
+		s, err := openItersqlMicro(ctx, cfg)
+		if err != nil {
+			c.fail(err, 0)
+			cells = append(cells, c)
+			continue
+		}
+		s.sess.KeyedStrategy = m.strategy
+		if cost, err := s.cost(ctx, m.loop); err != nil {
+			c.fail(err, 0)
+		} else {
+			c = timeMicro(ctx, cfg, c, func(ctx context.Context) error { return s.run(ctx, m.loop(n), n) })
+			c.cost = &cost
+		}
+		s.close()
 		cells = append(cells, c)
 	}
-	if cfg.only.MatchString("micro/duckdb") {
-		c := cell{id: "duckdb", name: fmt.Sprintf("%d × (`CREATE TEMP TABLE t_k AS SELECT i+1 AS i FROM t_k-1`; `DROP TABLE t_k-1`) sent directly to DuckDB", n)}
+	for _, m := range []struct {
+		id, name string
+		run      func(context.Context, *sql.DB, int) error
+	}{
+		{"recursive", "DuckDB `WITH RECURSIVE t(i) ... UNION ALL` (a counter; keeps every step's row)", microRecursive(microloop.RecursiveUnionAll)},
+		{"using-key", "DuckDB `WITH RECURSIVE t(k, i) USING KEY (k)`", microRecursive(microloop.RecursiveUsingKey)},
+		{"temp-tables", "`CREATE TEMP TABLE t_k AS SELECT i+1 AS i FROM t_k-1`; `DROP TABLE t_k-1`, sent directly to DuckDB", microTempTables},
+	} {
+		if !cfg.only.MatchString("micro/" + m.id) {
+			continue
+		}
+		c := cell{id: m.id, name: m.name}
 		b, err := openDuckDB(ctx, cfg)
 		if err == nil {
-			c = timeMicro(ctx, cfg, c, func(ctx context.Context) error { return microTempTables(ctx, b.db(), n) })
+			c = timeMicro(ctx, cfg, c, func(ctx context.Context) error { return m.run(ctx, b.db(), n) })
 			b.close()
 		} else {
 			c.fail(err, 0)

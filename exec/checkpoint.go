@@ -62,7 +62,7 @@ func (r *run) checkpoints() (*ckptRun, error) {
 	norm := normalizedStatement(r.p)
 	fp := checkpoint.Fingerprint(norm)
 	var version string
-	if err := r.s.conn.QueryRowContext(r.ctx, "SELECT version()").Scan(&version); err != nil {
+	if err := r.s.queryRow(r.ctx, "SELECT version()", &version); err != nil {
 		return nil, fmt.Errorf("checkpoints: DuckDB version: %w", err)
 	}
 	store := &checkpoint.Store{Dir: checkpoint.StatementDir(base, r.p.Name, fp)}
@@ -99,7 +99,7 @@ func (s *Session) checkpointBase(ctx context.Context) (string, error) {
 		return d, nil
 	}
 	var path sql.NullString
-	err := s.conn.QueryRowContext(ctx, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()").Scan(&path)
+	err := s.queryRow(ctx, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()", &path)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("checkpoints: find the database file: %w", err)
 	}
@@ -312,7 +312,7 @@ func (r *run) digest(from string) (int64, string, error) {
 	var h string
 	q := "SELECT count(*), CAST(COALESCE(sum(h), 0) AS VARCHAR) || '-' || CAST(COALESCE(bit_xor(h), 0) AS VARCHAR) " +
 		"FROM (SELECT hash(__itersql_row) AS h FROM " + from + " AS __itersql_row)"
-	err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&n, &h)
+	err := r.s.queryRow(r.ctx, q, &n, &h)
 	return n, h, err
 }
 
@@ -395,7 +395,7 @@ func (r *run) load(m *checkpoint.Manifest, e checkpoint.Entry, state, delta stri
 	}
 	read := func(table string, f *checkpoint.File) error {
 		path := sqlString(e.Dir + string(os.PathSeparator) + f.Name)
-		if err := r.create(table, "SELECT "+strings.Join(sel, ", ")+" FROM read_parquet("+path+")"); err != nil {
+		if _, err := r.create(table, "SELECT "+strings.Join(sel, ", ")+" FROM read_parquet("+path+")"); err != nil {
 			if r.ctx.Err() != nil {
 				return err
 			}

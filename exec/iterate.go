@@ -105,18 +105,27 @@ func (r *run) table(kind string, k int) string {
 	return name
 }
 
-// create runs a CREATE TEMP TABLE name AS query and tracks the table.
-func (r *run) create(name, query string) error {
+// create runs a CREATE TEMP TABLE name AS query, tracks the table, and
+// returns its rows: DuckDB answers a CREATE TABLE AS with the count of
+// rows it wrote, which spares a count(*) of the new table (a statement, a
+// third of a plain iteration's).
+func (r *run) create(name, query string) (int64, error) {
 	r.live[name] = true
+	r.s.sent.TablesCreated++
 	create := "CREATE TEMP TABLE "
 	if r.shared {
 		if err := r.s.attachShared(r.ctx); err != nil {
-			return err
+			return 0, err
 		}
 		create = "CREATE TABLE "
 	}
-	_, err := r.s.exec(r.ctx, create+name+" AS "+query)
-	return err
+	q := create + name + " AS " + query
+	if err := oneStatement(q); err != nil {
+		return 0, err
+	}
+	var rows int64
+	err := r.s.queryRow(r.ctx, q, &rows)
+	return rows, err
 }
 
 func (r *run) drop(name string) error {
@@ -140,7 +149,7 @@ func (r *run) dropAll() error {
 
 func (r *run) count(query string) (int64, error) {
 	var n int64
-	err := r.s.conn.QueryRowContext(r.ctx, query).Scan(&n)
+	err := r.s.queryRow(r.ctx, query, &n)
 	return n, err
 }
 
@@ -201,7 +210,8 @@ func (r *run) initial(name string) (int64, error) {
 		}
 		q += "(" + strings.Join(qc, ", ") + ")"
 	}
-	if err := r.create(name, q+r.limit()); err != nil {
+	n, err := r.create(name, q+r.limit())
+	if err != nil {
 		if len(p.Columns) > 0 && strings.Contains(err.Error(), "columns available but") {
 			return 0, r.errorf(p.Initial.Pos, "the initial query of %s returns fewer columns than %s declares (%s)", p.Name, p.Name, strings.Join(p.Columns, ", "))
 		}
@@ -209,10 +219,6 @@ func (r *run) initial(name string) (int64, error) {
 	}
 	if err := r.learnColumns(name); err != nil {
 		return 0, err
-	}
-	n, err := r.count("SELECT count(*) FROM " + name)
-	if err != nil {
-		return 0, r.partErr(p.Initial, 0, err)
 	}
 	return n, r.checkRows(0, n)
 }
@@ -273,6 +279,7 @@ func (r *run) check(state string) error {
 
 // prepare binds q (without running it) and positions its error.
 func (r *run) prepare(q planner.Query, state, previous, delta string) error {
+	r.s.sent.Statements++
 	stmt, err := r.s.conn.PrepareContext(r.ctx, q.Bind(state, previous, delta))
 	if err != nil {
 		return r.partErrAt(q, 0, err, state, previous, delta)
@@ -326,7 +333,7 @@ func (r *run) stop(k int, changed int64, state, previous, delta string) (bool, e
 		case parser.Condition:
 			var v any
 			q := st.Cond.Bind(state, previous, delta)
-			if err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&v); err != nil {
+			if err := r.s.queryRow(r.ctx, q, &v); err != nil {
 				return false, r.partErrAt(*st.Cond, k, err, state, previous, delta)
 			}
 			ok, isBool := v.(bool)
@@ -400,13 +407,14 @@ func (r *run) plain() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if err := r.create(next, r.castStep(stepSQL)+r.limit()); err != nil {
+		created, err := r.create(next, r.castStep(stepSQL)+r.limit())
+		if err != nil {
 			return "", r.stepErr(k, step, err)
 		}
 		if err := r.skewRelease(); err != nil {
 			return "", err
 		}
-		newRows, changed, err := r.compare(next, cur, fixpoint)
+		newRows, changed, err := r.compare(next, cur, created, fixpoint)
 		if err != nil {
 			return "", r.partErr(p.Step, k, err)
 		}
@@ -441,27 +449,23 @@ func (r *run) plain() (string, error) {
 	}
 }
 
-// compare counts the rows of the new plain state next and how many of
-// them changed from cur (-1: not counted). EXPLAIN ANALYZE counts them
+// compare counts how many of the rows of the new plain state next (rows,
+// as its CREATE TABLE AS reported) changed from cur (-1: not counted). EXPLAIN ANALYZE counts them
 // exactly with EXCEPT ALL over both states. A FIXPOINT test alone needs
 // only to know whether anything changed: a multiset fingerprint of the new
 // state (its row count and the sum of its rows' hashes, one scan of one
 // table) is compared with the last one, and only when they match, which
 // happens once, at the fixpoint, does EXCEPT ALL confirm it.
-func (r *run) compare(next, cur string, fixpoint bool) (rows, changed int64, err error) {
+func (r *run) compare(next, cur string, rows int64, fixpoint bool) (_, changed int64, err error) {
 	exceptAll := func() (int64, error) {
 		return r.count(fmt.Sprintf("SELECT count(*) FROM (SELECT * FROM %s EXCEPT ALL SELECT * FROM %s)", next, cur))
 	}
 	if r.analyze {
-		if rows, err = r.count("SELECT count(*) FROM " + next); err != nil {
-			return 0, 0, err
-		}
 		changed, err = exceptAll()
 		return rows, changed, err
 	}
 	if !fixpoint {
-		rows, err = r.count("SELECT count(*) FROM " + next)
-		return rows, -1, err
+		return rows, -1, nil
 	}
 	if r.lastPrint == nil {
 		if r.lastPrint, err = r.fingerprint(cur); err != nil {
@@ -492,7 +496,7 @@ func (r *run) fingerprint(table string) (*print, error) {
 	var fp print
 	var sum any
 	q := fmt.Sprintf("SELECT count(*), COALESCE(sum(hash(%s)), 0) FROM %s", strings.Join(r.cols, ", "), table)
-	if err := r.s.conn.QueryRowContext(r.ctx, q).Scan(&fp.rows, &sum); err != nil {
+	if err := r.s.queryRow(r.ctx, q, &fp.rows, &sum); err != nil {
 		return nil, err
 	}
 	fp.sum = fmt.Sprint(sum)
@@ -500,9 +504,10 @@ func (r *run) fingerprint(table string) (*print, error) {
 }
 
 // keyed runs a state upserted by key, semi-naively: the step reads the
-// whole state and delta (the rows the last step added or changed); the
-// state is updated in place, so only the step's output and the delta are
-// materialized each iteration.
+// whole state and delta (the rows the last step added or changed), and
+// the state is updated in place. It makes iteration 0 (or restores a
+// checkpoint) and checks the parts, then iterates on the MERGE path
+// (exec/merge.go) or the table path (keyedTables).
 func (r *run) keyed() (string, error) {
 	p := r.p
 	began := time.Now()
@@ -530,47 +535,80 @@ func (r *run) keyed() (string, error) {
 	if p.StopAfter == k0 {
 		return state, nil
 	}
+	if r.mergeApplies() {
+		return r.keyedMerge(state, delta, k0, rows, resumed)
+	}
+	return r.keyedTables(state, delta, k0, rows, resumed)
+}
+
+// keyOn joins the state (alias s) with rows aliased a by key. NULL is one
+// key value, as in GROUP BY and DuckDB's USING KEY: with "=" a NULL key
+// would never match and be inserted again at every step. DuckDB's hash
+// join takes IS NOT DISTINCT FROM as an equality condition, so the
+// non-NULL path costs the same: measured on 1M step rows against a
+// 2M-row state, a median 64 ms for the delta and 48 ms for the UPDATE,
+// against 66 and 56 ms with "=".
+func (r *run) keyOn(a string) string {
+	var on []string
+	for _, k := range quoteAll(r.p.Key) {
+		on = append(on, fmt.Sprintf("s.%s IS NOT DISTINCT FROM %s.%s", k, a, k))
+	}
+	return strings.Join(on, " AND ")
+}
+
+// valueColumns are the state's quoted columns that are not in its KEY.
+func (r *run) valueColumns() []string {
+	isKey := map[string]bool{}
+	for _, k := range quoteAll(r.p.Key) {
+		isKey[k] = true
+	}
+	var vals []string
+	for _, c := range r.cols {
+		if !isKey[c] {
+			vals = append(vals, c)
+		}
+	}
+	return vals
+}
+
+// differs is the condition under which the row aliased a changes the
+// state row s of its key: some value column differs ("" when every
+// column is in the key).
+func (r *run) differs(a string) string {
+	var d []string
+	for _, c := range r.valueColumns() {
+		d = append(d, fmt.Sprintf("%s.%s IS DISTINCT FROM s.%s", a, c, c))
+	}
+	return strings.Join(d, " OR ")
+}
+
+// keyedTables runs the keyed loop with tables made per iteration: the
+// step's output (unless its key is surely unique) and the delta, by
+// CREATE TABLE AS, and the state updated by an UPDATE and an INSERT from
+// the delta. It serves every run the MERGE path does not (mergeApplies).
+func (r *run) keyedTables(state, delta string, k0 int, rows int64, resumed bool) (string, error) {
+	p := r.p
 	cols := strings.Join(r.cols, ", ")
 	deltaView := state // delta.name after iteration 0 is the whole state
 	if resumed {
 		deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, delta)
 	}
-	// keyOn joins the state (alias s) with the step's rows (alias a) by
-	// key. NULL is one key value, as in GROUP BY and DuckDB's USING KEY:
-	// with "=" a NULL key would never match and be inserted again at every
-	// step. DuckDB's hash join takes IS NOT DISTINCT FROM as an equality
-	// condition, so the non-NULL path costs the same: measured on 1M step
-	// rows against a 2M-row state, a median 64 ms for the delta and 48 ms
-	// for the UPDATE, against 66 and 56 ms with "=".
-	keyOn := func(a string) string {
-		var on []string
-		for _, k := range quoteAll(p.Key) {
-			on = append(on, fmt.Sprintf("s.%s IS NOT DISTINCT FROM %s.%s", k, a, k))
-		}
-		return strings.Join(on, " AND ")
+	var setList []string
+	for _, c := range r.valueColumns() {
+		setList = append(setList, fmt.Sprintf("%s = d.%s", c, c))
 	}
-	var differs, setList []string
-	isKey := map[string]bool{}
-	for _, k := range quoteAll(p.Key) {
-		isKey[k] = true
-	}
-	for _, c := range r.cols {
-		if !isKey[c] {
-			differs = append(differs, fmt.Sprintf("r.%s IS DISTINCT FROM s.%s", c, c))
-			setList = append(setList, fmt.Sprintf("%s = d.%s", c, c))
-		}
-	}
+	keyOn := r.keyOn
 	// A step row is new when no state row joined it. The key cannot say
 	// so (a NULL key joins a NULL key), nor can rowid (a user's column may
 	// be named so): a marker column that is never NULL in the state can.
 	const unmatched = "s.__itersql_in_state IS NULL"
 	stateMarked := "(SELECT *, true AS __itersql_in_state FROM " + state + ")"
 	changedCond := unmatched
-	if len(differs) > 0 {
-		changedCond += " OR " + strings.Join(differs, " OR ")
+	if d := r.differs("r"); d != "" {
+		changedCond += " OR " + d
 	}
 	for k := k0 + 1; ; k++ {
-		began = time.Now()
+		began := time.Now()
 		step := p.Step.Bind(state, "", deltaView)
 		out := r.table("r", k)
 		stepSQL, skewNote, err := r.skewStep(k, step, state, "", deltaView)
@@ -584,13 +622,11 @@ func (r *run) keyed() (string, error) {
 		if p.StepKeyUnique {
 			src = "(" + src + ")"
 		} else {
-			if err := r.create(out, src); err != nil {
+			if _, err := r.create(out, src); err != nil {
 				return "", r.stepErr(k, step, err)
 			}
-			if dup, err := r.duplicateKey(out); err != nil {
-				return "", r.partErr(p.Step, k, err)
-			} else if dup != "" {
-				return "", r.errorf(p.Step.Pos, "iteration %d, step of %s: two rows with KEY (%s) = %s; a keyed step must yield one row per key (GROUP BY the key)", k, p.Name, strings.Join(p.Key, ", "), dup)
+			if err := r.duplicateStepKey(k, out); err != nil {
+				return "", err
 			}
 			src = out
 		}
@@ -598,7 +634,7 @@ func (r *run) keyed() (string, error) {
 		next := r.table("d", k)
 		q := fmt.Sprintf("SELECT r.*, %s AS __itersql_new FROM %s r LEFT JOIN %s s ON %s WHERE %s",
 			unmatched, src, stateMarked, keyOn("r"), changedCond)
-		if err := r.create(next, q); err != nil {
+		if _, err := r.create(next, q); err != nil {
 			if p.StepKeyUnique {
 				return "", r.stepErr(k, step, err)
 			}
@@ -614,7 +650,7 @@ func (r *run) keyed() (string, error) {
 		// the UPDATE or INSERT that would find nothing be skipped: either
 		// one scans the whole state.
 		var toUpdate, toInsert int64
-		if err := r.s.conn.QueryRowContext(r.ctx, "SELECT count(*) FILTER (WHERE NOT __itersql_new), count(*) FILTER (WHERE __itersql_new) FROM "+next).Scan(&toUpdate, &toInsert); err != nil {
+		if err := r.s.queryRow(r.ctx, "SELECT count(*) FILTER (WHERE NOT __itersql_new), count(*) FILTER (WHERE __itersql_new) FROM "+next, &toUpdate, &toInsert); err != nil {
 			return "", r.partErr(p.Step, k, err)
 		}
 		if err := r.checkRows(k, rows+toInsert); err != nil {
@@ -623,7 +659,7 @@ func (r *run) keyed() (string, error) {
 		prev := ""
 		if p.UsesPrevious {
 			prev = r.table("p", k)
-			if err := r.create(prev, "SELECT * FROM "+state); err != nil {
+			if _, err := r.create(prev, "SELECT * FROM "+state); err != nil {
 				return "", r.partErr(p.Step, k, err)
 			}
 		}
@@ -666,6 +702,18 @@ func (r *run) keyed() (string, error) {
 			return "", r.runaway(k, rows, changed)
 		}
 	}
+}
+
+// duplicateStepKey reports a key that iteration k's step output (a table,
+// or a parenthesized query) holds twice; nil when it holds none.
+func (r *run) duplicateStepKey(k int, out string) error {
+	p := r.p
+	if dup, err := r.duplicateKey(out); err != nil {
+		return r.partErr(p.Step, k, err)
+	} else if dup != "" {
+		return r.errorf(p.Step.Pos, "iteration %d, step of %s: two rows with KEY (%s) = %s; a keyed step must yield one row per key (GROUP BY the key)", k, p.Name, strings.Join(p.Key, ", "), dup)
+	}
+	return nil
 }
 
 // duplicateKey returns a key value that appears twice in table, or "".

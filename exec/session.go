@@ -66,9 +66,14 @@ type Session struct {
 	// inside DuckDB's pipeline, so a shell shows them as DuckDB's CLI
 	// would (a UUID, an infinite date, a struct in field order).
 	ValueText string
-	seq       int    // numbers the temp tables of each run so runs never collide
-	attached  bool   // SharedCatalog is attached
-	spillDir  string // DuckDB's temp_directory for this session (exec/spill.go)
+	// KeyedStrategy is how a keyed state is updated: KeyedMerge, or
+	// KeyedTables (exec/merge.go). Open sets it from KeyedStrategyEnv.
+	KeyedStrategy string
+	// sent counts what the session sends to DuckDB (Counters).
+	sent     Counters
+	seq      int    // numbers the temp tables of each run so runs never collide
+	attached bool   // SharedCatalog is attached
+	spillDir string // DuckDB's temp_directory for this session (exec/spill.go)
 	// freq caches skew detection of inputs that read no iteration state,
 	// from one statement to the next until a statement that may write
 	// (see readOnly) clears it. A stale entry could only unbalance a
@@ -105,6 +110,10 @@ func Open(path string) (*Session, error) {
 		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
 	s := &Session{db: db, conn: conn, Settings: DefaultSettings()}
+	if s.KeyedStrategy, err = defaultKeyedStrategy(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	sweepSpillDirs(path)
 	if s.spillDir, err = newSpillDir(path); err == nil {
 		_, err = s.exec(context.Background(), "SET temp_directory = "+sqlString(s.spillDir))
@@ -149,11 +158,26 @@ func oneStatement(q string) error {
 	return nil
 }
 
+// Counters count the work a session sends to DuckDB, so that tests and
+// the benchmark can tell how many statements an iteration costs without
+// timing anything: the fixed cost of an iteration is mostly the number of
+// statements and of tables created (bench/RESULTS.md, "Per-iteration
+// overhead"). What package skew sends (it is handed the connections
+// themselves) is not counted.
+type Counters struct {
+	Statements    int64 // statements sent on the session's connection, PREPAREs included
+	TablesCreated int64 // tables a WITH ITERATE run created (run.create)
+}
+
+// Counters returns the counts since the session was opened.
+func (s *Session) Counters() Counters { return s.sent }
+
 // query runs SQL on the session connection and reads all rows.
 func (s *Session) query(ctx context.Context, q string) (*Result, error) {
 	if err := oneStatement(q); err != nil {
 		return nil, err
 	}
+	s.sent.Statements++
 	rows, err := s.conn.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
@@ -195,12 +219,20 @@ func (s *Session) exec(ctx context.Context, q string) (int64, error) {
 	if err := oneStatement(q); err != nil {
 		return 0, err
 	}
+	s.sent.Statements++
 	r, err := s.conn.ExecContext(ctx, q)
 	if err != nil {
 		return 0, err
 	}
 	n, _ := r.RowsAffected()
 	return n, nil
+}
+
+// queryRow runs a query of one row on the session connection and scans it
+// into dest.
+func (s *Session) queryRow(ctx context.Context, q string, dest ...any) error {
+	s.sent.Statements++
+	return s.conn.QueryRowContext(ctx, q).Scan(dest...)
 }
 
 // duckMessage trims DuckDB's multi-line error context (LINE n: ... ^) that

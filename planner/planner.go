@@ -121,7 +121,8 @@ func Build(it *parser.Iterate) (*Plan, error) {
 	}
 	p.Final = p.Final.wrap(it.Outer)
 	p.inputs = b.inputs()
-	p.StepKeyUnique = p.Keyed() && stepKeyUnique(p.Step.part.AST.Node(), p.Columns, p.Key)
+	p.StepKeyUnique = p.Keyed() && (stepKeyUnique(p.Step.part.AST.Node(), p.Columns, p.Key) ||
+		p.Step.refs() == 1 && stepKeepsKey(p.Step.part.AST.Node(), p.Name, p.Columns, p.Key))
 	return p, nil
 }
 

@@ -109,6 +109,20 @@ func TestStepKeyUnique(t *testing.T) {
 		`SELECT e.dst, d.v FROM delta.t d JOIN edges e ON e.src = d.k`:                      false,
 		`SELECT k, v FROM t GROUP BY k, v UNION ALL SELECT 1, 2`:                            false,
 		`SELECT * FROM t GROUP BY k`: false,
+		// One row per state (or delta) row, the key kept.
+		`SELECT k, v + 1 FROM t`:                                true,
+		`SELECT d.k, v + 1 FROM delta.t d WHERE v < 3`:          true,
+		`SELECT t.k AS k, max(v) OVER () FROM t`:                true,
+		`SELECT k + 1, v FROM t`:                                false,
+		`SELECT v, k FROM t`:                                    false,
+		`SELECT k, unnest([v, v + 1]) FROM t`:                   false,
+		`SELECT k, v FROM t x(v, k)`:                            false,
+		`SELECT k, v FROM t, range(2)`:                          false,
+		`SELECT k, v FROM t WHERE v < (SELECT max(v) FROM t)`:   false,
+		`WITH t AS (SELECT 1 AS k, 2 AS v) SELECT k, v FROM t`:  false,
+		`SELECT k, v FROM edges`:                                false,
+		`SELECT e.k, v FROM t JOIN edges e ON e.k = t.k`:        false,
+		`SELECT k, v FROM t UNION ALL SELECT k, v FROM delta.t`: false,
 	} {
 		p, err := build(t, "WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 2 ITERATE "+step+" UNTIL FIXPOINT) SELECT * FROM t")
 		if err != nil {

@@ -89,6 +89,17 @@ func (q Query) reads(ref string) bool {
 	return false
 }
 
+// refs counts the query's references to the iterated table, of any kind.
+func (q Query) refs() int {
+	n := 0
+	for _, s := range q.segs {
+		if s.ref != "" {
+			n++
+		}
+	}
+	return n
+}
+
 // wrap puts the final query back into the statement that holds it.
 func (q Query) wrap(o parser.Outer) Query {
 	if o.Before == "" && o.After == "" {

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -39,6 +40,58 @@ func stepKeyUnique(sel duckast.Node, columns, key []string) bool {
 		i := groupedField(fields, g.(duckast.Node))
 		if i < 0 || !keyField[i] {
 			return false
+		}
+	}
+	return true
+}
+
+// stepKeepsKey reports whether a keyed step yields at most one row per key
+// because it returns at most one row for each row of the state (or of
+// delta, a part of it), keeping its key: a single SELECT without GROUP BY
+// or CTEs, from name or delta.name alone (not renaming its columns), that
+// returns each KEY column as that column, unchanged. The caller checks
+// that this FROM item is the step's only reference to the state, so that
+// it is not a table of the user's that a CTE or a schema would shadow.
+// The state has one row per key. A set-returning function (unnest) in the
+// select list would return several rows for one: such a step does not
+// qualify.
+func stepKeepsKey(sel duckast.Node, name string, columns, key []string) bool {
+	fields := duckast.List(sel, "select_list")
+	from := duckast.Obj(sel, "from_table")
+	if duckast.Str(sel, "type") != "SELECT_NODE" || duckast.Str(sel, "aggregate_handling") != "STANDARD_HANDLING" ||
+		len(duckast.List(sel, "group_expressions")) > 0 || len(duckast.List(duckast.Obj(sel, "cte_map"), "map")) > 0 ||
+		from == nil || duckast.Str(from, "type") != "BASE_TABLE" || !strings.EqualFold(duckast.Str(from, "table_name"), name) ||
+		len(duckast.List(from, "column_name_alias")) > 0 ||
+		len(columns) == 0 || len(fields) != len(columns) {
+		return false
+	}
+	setReturning := false
+	duckast.Walk(fields, func(n duckast.Node) bool {
+		switch strings.ToLower(duckast.Str(n, "function_name")) {
+		case "unnest", "unlist", "generate_subscripts":
+			setReturning = true
+		}
+		return !setReturning
+	})
+	if setReturning {
+		return false
+	}
+	qualifier := duckast.Str(from, "alias")
+	if qualifier == "" {
+		qualifier = name
+	}
+	for i, c := range columns {
+		for _, k := range key {
+			if !strings.EqualFold(c, k) {
+				continue
+			}
+			f := fields[i].(duckast.Node)
+			names := duckast.List(f, "column_names")
+			if duckast.Str(f, "class") != "COLUMN_REF" || len(names) == 0 || len(names) > 2 ||
+				!strings.EqualFold(fmt.Sprint(names[len(names)-1]), k) ||
+				len(names) == 2 && !strings.EqualFold(fmt.Sprint(names[0]), qualifier) {
+				return false
+			}
 		}
 	}
 	return true
