@@ -24,6 +24,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/itersql/itersql/exec"
 	"github.com/itersql/itersql/internal/duckast"
 	"github.com/itersql/itersql/internal/spark"
 	"github.com/itersql/itersql/internal/spark/sparktest"
@@ -367,25 +368,18 @@ func queryDuckDB(db *sql.DB, q string) ([][]cell, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out [][]cell
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		row := make([]cell, len(cols))
-		for i, v := range vals {
-			row[i] = toCell(v, false)
-		}
-		out = append(out, row)
+	res, err := exec.ReadRows(rows)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	out := make([][]cell, len(res.Rows))
+	for r, vals := range res.Rows {
+		out[r] = make([]cell, len(vals))
+		for i, v := range vals {
+			out[r][i] = toCell(v, false)
+		}
+	}
+	return out, nil
 }
 
 func normalizeSpark(res *spark.Result) [][]cell {
