@@ -18,79 +18,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/itersql/itersql/internal/datadriven"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/prepare.txt with the output the code gives")
-
-// testCase is one case of a datadriven file.
-type testCase struct {
-	cmd, input, want string
-	args             []string
-}
-
-func readCases(t *testing.T, path string) []testCase {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []testCase
-	lines := strings.Split(string(data), "\n")
-	for i := 0; i < len(lines); i++ {
-		line := strings.TrimSpace(lines[i])
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Fields(line)
-		c := testCase{cmd: f[0], args: f[1:]}
-		var in, out []string
-		for i++; i < len(lines) && lines[i] != "----"; i++ {
-			in = append(in, lines[i])
-		}
-		for i++; i < len(lines) && lines[i] != ""; i++ {
-			out = append(out, lines[i])
-		}
-		c.input, c.want = strings.Join(in, "\n"), strings.Join(out, "\n")
-		cases = append(cases, c)
-	}
-	return cases
-}
-
-func writeCases(t *testing.T, path string, cases []testCase) {
-	t.Helper()
-	// Keep the file's comments: rewrite each case's output in place.
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	lines := strings.Split(string(data), "\n")
-	n := 0
-	for i := 0; i < len(lines); i++ {
-		line := strings.TrimSpace(lines[i])
-		if line == "" || strings.HasPrefix(line, "#") {
-			b.WriteString(lines[i] + "\n")
-			continue
-		}
-		for ; i < len(lines) && lines[i] != "----"; i++ {
-			b.WriteString(lines[i] + "\n")
-		}
-		b.WriteString("----\n")
-		for i++; i < len(lines) && lines[i] != ""; i++ {
-		}
-		if out := cases[n].want; out != "" {
-			b.WriteString(out + "\n")
-		}
-		b.WriteString("\n")
-		n++
-	}
-	if err := os.WriteFile(path, []byte(strings.TrimRight(b.String(), "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func TestSkewPrepare(t *testing.T) {
 	const path = "testdata/prepare.txt"
@@ -115,30 +49,32 @@ func TestSkewPrepare(t *testing.T) {
 		}
 		return cols, rows.Err()
 	}
-	cases := readCases(t, path)
-	for i := range cases {
-		c := &cases[i]
+	cases, err := datadriven.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := make([]string, len(cases))
+	for i, c := range cases {
 		var got string
-		switch c.cmd {
+		switch c.Cmd {
 		case "exec":
-			if _, err := conn.ExecContext(ctx, c.input); err != nil {
+			if _, err := conn.ExecContext(ctx, c.Input); err != nil {
 				got = "error: " + err.Error()
 			}
 		case "prepare":
-			got = prepared(t, c.input, describe, Options{PushAggregates: !hasArg(c.args, "nopush")})
+			got = prepared(t, c.Input, describe, Options{PushAggregates: !hasArg(c.Args, "nopush")})
 		default:
-			t.Fatalf("unknown command %q", c.cmd)
+			t.Fatalf("%s:%d: unknown command %q", path, c.Line, c.Cmd)
 		}
-		if *update {
-			c.want = got
-			continue
-		}
-		if got != c.want {
-			t.Errorf("%s\n%s\n----\ngot:\n%s\nwant:\n%s", c.cmd, c.input, got, c.want)
+		outputs[i] = got
+		if !*update && got != c.Want {
+			t.Errorf("%s:%d: %s\n%s\n----\ngot:\n%s\nwant:\n%s", path, c.Line, c.Cmd, c.Input, got, c.Want)
 		}
 	}
 	if *update {
-		writeCases(t, path, cases)
+		if err := datadriven.Rewrite(path, outputs); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

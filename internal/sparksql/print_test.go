@@ -10,53 +10,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
+	"github.com/itersql/itersql/internal/datadriven"
 	"github.com/itersql/itersql/internal/duckast"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/print.txt with what the printer prints now")
 
 const printFile = "testdata/print.txt"
-
-type printCase struct {
-	line        int // of the "print" line, for messages
-	input, want string
-}
-
-// readCases reads the cases; rest is every line of the file, so that
-// -update can put new outputs in place and keep the comments.
-func readCases(t *testing.T) ([]printCase, []string) {
-	t.Helper()
-	data, err := os.ReadFile(printFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(string(data), "\n")
-	var cases []printCase
-	for i := 0; i < len(lines); i++ {
-		line := strings.TrimSpace(lines[i])
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if line != "print" {
-			t.Fatalf("%s:%d: want a case starting with \"print\", got %q", printFile, i+1, line)
-		}
-		c := printCase{line: i + 1}
-		var in, out []string
-		for i++; i < len(lines) && lines[i] != "----"; i++ {
-			in = append(in, lines[i])
-		}
-		for i++; i < len(lines) && lines[i] != ""; i++ {
-			out = append(out, lines[i])
-		}
-		c.input, c.want = strings.Join(in, "\n"), strings.Join(out, "\n")
-		cases = append(cases, c)
-	}
-	return cases, lines
-}
 
 // printCaseOutput is what a case shows: the Spark SQL, or the error with
 // its position as line:col of the input.
@@ -93,40 +56,24 @@ func lineCol(text string, off int) (int, int) {
 }
 
 func TestPrint(t *testing.T) {
-	cases, lines := readCases(t)
+	cases, err := datadriven.Read(printFile)
+	if err != nil {
+		t.Fatal(err)
+	}
 	got := make([]string, len(cases))
 	for i, c := range cases {
-		got[i] = printCaseOutput(c.input)
-		if !*update && got[i] != c.want {
-			t.Errorf("%s:%d:\n%s\n got: %s\nwant: %s", printFile, c.line, c.input, got[i], c.want)
+		if c.Cmd != "print" {
+			t.Fatalf("%s:%d: want a case starting with \"print\", got %q", printFile, c.Line, c.Cmd)
+		}
+		got[i] = printCaseOutput(c.Input)
+		if !*update && got[i] != c.Want {
+			t.Errorf("%s:%d:\n%s\n got: %s\nwant: %s", printFile, c.Line, c.Input, got[i], c.Want)
 		}
 	}
-	if !*update {
-		return
-	}
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(lines); i++ {
-		if n < len(cases) && i+1 == cases[n].line {
-			for ; i < len(lines) && lines[i] != "----"; i++ {
-				b.WriteString(lines[i] + "\n")
-			}
-			b.WriteString("----\n" + got[n] + "\n")
-			for i++; i < len(lines) && lines[i] != ""; i++ {
-			}
-			n++
-			if i < len(lines) {
-				b.WriteString("\n")
-			}
-			continue
+	if *update {
+		if err := datadriven.Rewrite(printFile, got); err != nil {
+			t.Fatal(err)
 		}
-		b.WriteString(lines[i])
-		if i < len(lines)-1 {
-			b.WriteString("\n")
-		}
-	}
-	if err := os.WriteFile(printFile, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 
