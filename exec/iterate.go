@@ -366,6 +366,24 @@ func (r *run) record(k int, rows, changed int64, began time.Time, note string) {
 	}
 }
 
+// endIteration closes iteration k of any loop: a checkpoint if one is due
+// (of state and delta), its statistics, and whether the loop is finished:
+// done (a stop test held), or the max_iterations error.
+func (r *run) endIteration(k int, done bool, rows, changed int64, began time.Time, skewNote, state, delta string) (finished bool, err error) {
+	note, err := r.checkpointAfter(k, done, state, delta)
+	if err != nil {
+		return true, err
+	}
+	r.record(k, rows, changed, began, joinNotes(note, skewNote))
+	if done {
+		return true, nil
+	}
+	if k >= r.s.Settings.MaxIterations {
+		return true, r.runaway(k, rows, changed)
+	}
+	return false, nil
+}
+
 // runaway is the max_iterations error.
 func (r *run) runaway(k int, rows, changed int64) error {
 	what := fmt.Sprintf("%d rows, %d changed", rows, changed)
@@ -435,16 +453,8 @@ func (r *run) plain() (string, error) {
 		if err := r.drop(prev); err != nil {
 			return "", err
 		}
-		note, err := r.checkpointAfter(k, done, cur, "")
-		if err != nil {
-			return "", err
-		}
-		r.record(k, newRows, changed, began, joinNotes(note, skewNote))
-		if done {
-			return cur, nil
-		}
-		if k >= r.s.Settings.MaxIterations {
-			return "", r.runaway(k, newRows, changed)
+		if finished, err := r.endIteration(k, done, newRows, changed, began, skewNote, cur, ""); finished || err != nil {
+			return cur, err
 		}
 	}
 }
@@ -690,16 +700,8 @@ func (r *run) keyedTables(state, delta string, k0 int, rows int64, resumed bool)
 		if err := r.drop(prev); err != nil {
 			return "", err
 		}
-		note, err := r.checkpointAfter(k, done, state, delta)
-		if err != nil {
-			return "", err
-		}
-		r.record(k, rows, changed, began, joinNotes(note, skewNote))
-		if done {
-			return state, nil
-		}
-		if k >= r.s.Settings.MaxIterations {
-			return "", r.runaway(k, rows, changed)
+		if finished, err := r.endIteration(k, done, rows, changed, began, skewNote, state, delta); finished || err != nil {
+			return state, err
 		}
 	}
 }

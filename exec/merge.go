@@ -210,16 +210,8 @@ func (r *run) keyedMerge(state, delta string, k0 int, rows int64, resumed bool) 
 		if err != nil {
 			return "", err
 		}
-		note, err := r.checkpointAfter(k, done, state, deltaView)
-		if err != nil {
-			return "", err
-		}
-		r.record(k, rows, changed, began, joinNotes(note, skewNote))
-		if done {
-			return stateView, nil
-		}
-		if k >= r.s.Settings.MaxIterations {
-			return "", r.runaway(k, rows, changed)
+		if finished, err := r.endIteration(k, done, rows, changed, began, skewNote, state, deltaView); finished || err != nil {
+			return stateView, err
 		}
 	}
 }
