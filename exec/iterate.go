@@ -416,48 +416,56 @@ func (r *run) plain() (string, error) {
 	if p.StopAfter == k0 {
 		return cur, nil
 	}
-	fixpoint := r.hasFixpoint()
-	for k := k0 + 1; ; k++ {
-		began = time.Now()
-		step := p.Step.Bind(cur, "", "")
-		next := r.table("s", k)
-		stepSQL, skewNote, err := r.skewStep(k, step, cur, "", "")
-		if err != nil {
-			return "", err
-		}
-		created, err := r.create(next, r.castStep(stepSQL)+r.limit())
-		if err != nil {
-			return "", r.stepErr(k, step, err)
-		}
-		if err := r.skewRelease(); err != nil {
-			return "", err
-		}
-		newRows, changed, err := r.compare(next, cur, created, fixpoint)
-		if err != nil {
-			return "", r.partErr(p.Step, k, err)
-		}
-		if err := r.checkRows(k, newRows); err != nil {
-			return "", err
-		}
-		prev := cur
-		cur = next
-		if !p.UsesPrevious {
-			if err := r.drop(prev); err != nil {
-				return "", err
-			}
-		}
-		done, err := r.stop(k, changed, cur, prev, "")
-		if err != nil {
-			return "", err
-		}
-		if err := r.drop(prev); err != nil {
-			return "", err
-		}
-		if finished, err := r.endIteration(k, done, newRows, changed, began, skewNote, cur, ""); finished || err != nil {
-			return cur, err
+	return r.loop(&plainStates{r: r, cur: cur, fixpoint: r.hasFixpoint()}, k0)
+}
+
+// plainStates is the plain strategy: each step's output is a new table,
+// the state before is dropped at once (after the stop tests, when they
+// read previous.name).
+type plainStates struct {
+	r         *run
+	cur, prev string
+	fixpoint  bool
+}
+
+func (ps *plainStates) advance(k int) (rows, changed int64, note string, err error) {
+	r, p := ps.r, ps.r.p
+	step := p.Step.Bind(ps.cur, "", "")
+	next := r.table("s", k)
+	stepSQL, note, err := r.skewStep(k, step, ps.cur, "", "")
+	if err != nil {
+		return 0, 0, "", err
+	}
+	created, err := r.create(next, r.castStep(stepSQL)+r.limit())
+	if err != nil {
+		return 0, 0, "", r.stepErr(k, step, err)
+	}
+	if err := r.skewRelease(); err != nil {
+		return 0, 0, "", err
+	}
+	rows, changed, err = r.compare(next, ps.cur, created, ps.fixpoint)
+	if err != nil {
+		return 0, 0, "", r.partErr(p.Step, k, err)
+	}
+	if err := r.checkRows(k, rows); err != nil {
+		return 0, 0, "", err
+	}
+	ps.prev, ps.cur = ps.cur, next
+	if !p.UsesPrevious {
+		if err := r.drop(ps.prev); err != nil {
+			return 0, 0, "", err
 		}
 	}
+	return rows, changed, note, nil
 }
+
+func (ps *plainStates) views() views {
+	return views{state: ps.cur, previous: ps.prev, ckState: ps.cur}
+}
+
+func (ps *plainStates) settle() error  { return ps.r.drop(ps.prev) }
+func (ps *plainStates) result() string { return ps.cur }
+func (ps *plainStates) close()         {}
 
 // compare counts how many of the rows of the new plain state next (rows,
 // as its CREATE TABLE AS reported) changed from cur (-1: not counted). EXPLAIN ANALYZE counts them
@@ -545,10 +553,14 @@ func (r *run) keyed() (string, error) {
 	if p.StopAfter == k0 {
 		return state, nil
 	}
-	if r.mergeApplies() {
-		return r.keyedMerge(state, delta, k0, rows, resumed)
+	if !r.mergeApplies() {
+		return r.loop(r.keyedTables(state, delta, rows, resumed), k0)
 	}
-	return r.keyedTables(state, delta, k0, rows, resumed)
+	km, err := r.keyedMerge(state, delta, k0, resumed)
+	if err != nil {
+		return "", err
+	}
+	return r.loop(km, k0)
 }
 
 // keyOn joins the state (alias s) with rows aliased a by key. NULL is one
@@ -592,119 +604,126 @@ func (r *run) differs(a string) string {
 	return strings.Join(d, " OR ")
 }
 
-// keyedTables runs the keyed loop with tables made per iteration: the
+// keyedTables is the keyed strategy with tables made per iteration: the
 // step's output (unless its key is surely unique) and the delta, by
 // CREATE TABLE AS, and the state updated by an UPDATE and an INSERT from
 // the delta. It serves every run the MERGE path does not (mergeApplies).
-func (r *run) keyedTables(state, delta string, k0 int, rows int64, resumed bool) (string, error) {
-	p := r.p
-	cols := strings.Join(r.cols, ", ")
-	deltaView := state // delta.name after iteration 0 is the whole state
+type keyedTables struct {
+	r                  *run
+	state, delta, prev string
+	deltaView          string
+	rows               int64
+}
+
+func (r *run) keyedTables(state, delta string, rows int64, resumed bool) *keyedTables {
+	kt := &keyedTables{r: r, state: state, delta: delta, rows: rows}
+	kt.deltaView = state // delta.name after iteration 0 is the whole state
 	if resumed {
-		deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, delta)
+		kt.deltaView = fmt.Sprintf("(SELECT %s FROM %s)", strings.Join(r.cols, ", "), delta)
 	}
+	return kt
+}
+
+// A step row is new when no state row joined it. The key cannot say so (a
+// NULL key joins a NULL key), nor can rowid (a user's column may be named
+// so): a marker column that is never NULL in the state can.
+const unmatched = "s.__itersql_in_state IS NULL"
+
+func (kt *keyedTables) advance(k int) (rows, changed int64, note string, err error) {
+	r, p, state := kt.r, kt.r.p, kt.state
+	cols := strings.Join(r.cols, ", ")
 	var setList []string
 	for _, c := range r.valueColumns() {
 		setList = append(setList, fmt.Sprintf("%s = d.%s", c, c))
 	}
-	keyOn := r.keyOn
-	// A step row is new when no state row joined it. The key cannot say
-	// so (a NULL key joins a NULL key), nor can rowid (a user's column may
-	// be named so): a marker column that is never NULL in the state can.
-	const unmatched = "s.__itersql_in_state IS NULL"
 	stateMarked := "(SELECT *, true AS __itersql_in_state FROM " + state + ")"
 	changedCond := unmatched
 	if d := r.differs("r"); d != "" {
 		changedCond += " OR " + d
 	}
-	for k := k0 + 1; ; k++ {
-		began := time.Now()
-		step := p.Step.Bind(state, "", deltaView)
-		out := r.table("r", k)
-		stepSQL, skewNote, err := r.skewStep(k, step, state, "", deltaView)
-		if err != nil {
-			return "", err
+	step := p.Step.Bind(state, "", kt.deltaView)
+	out := r.table("r", k)
+	stepSQL, note, err := r.skewStep(k, step, state, "", kt.deltaView)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	// A step that groups by its key cannot yield a key twice: its output
+	// goes straight into the delta's query. Any other step is
+	// materialized first and checked for duplicate keys.
+	src := r.castStep(stepSQL)
+	if p.StepKeyUnique {
+		src = "(" + src + ")"
+	} else {
+		if _, err := r.create(out, src); err != nil {
+			return 0, 0, "", r.stepErr(k, step, err)
 		}
-		// A step that groups by its key cannot yield a key twice: its
-		// output goes straight into the delta's query. Any other step is
-		// materialized first and checked for duplicate keys.
-		src := r.castStep(stepSQL)
+		if err := r.duplicateStepKey(k, out); err != nil {
+			return 0, 0, "", err
+		}
+		src = out
+	}
+	// The delta: rows of the step's output that are new or differ.
+	next := r.table("d", k)
+	q := fmt.Sprintf("SELECT r.*, %s AS __itersql_new FROM %s r LEFT JOIN %s s ON %s WHERE %s",
+		unmatched, src, stateMarked, r.keyOn("r"), changedCond)
+	if _, err := r.create(next, q); err != nil {
 		if p.StepKeyUnique {
-			src = "(" + src + ")"
-		} else {
-			if _, err := r.create(out, src); err != nil {
-				return "", r.stepErr(k, step, err)
-			}
-			if err := r.duplicateStepKey(k, out); err != nil {
-				return "", err
-			}
-			src = out
+			return 0, 0, "", r.stepErr(k, step, err)
 		}
-		// The delta: rows of the step's output that are new or differ.
-		next := r.table("d", k)
-		q := fmt.Sprintf("SELECT r.*, %s AS __itersql_new FROM %s r LEFT JOIN %s s ON %s WHERE %s",
-			unmatched, src, stateMarked, keyOn("r"), changedCond)
-		if _, err := r.create(next, q); err != nil {
-			if p.StepKeyUnique {
-				return "", r.stepErr(k, step, err)
-			}
-			return "", r.partErr(p.Step, k, err)
-		}
-		if err := r.skewRelease(); err != nil {
-			return "", err
-		}
-		if err := r.drop(out); err != nil {
-			return "", err
-		}
-		// Counting the delta's changed and new rows (a small table) lets
-		// the UPDATE or INSERT that would find nothing be skipped: either
-		// one scans the whole state.
-		var toUpdate, toInsert int64
-		if err := r.s.queryRow(r.ctx, "SELECT count(*) FILTER (WHERE NOT __itersql_new), count(*) FILTER (WHERE __itersql_new) FROM "+next, &toUpdate, &toInsert); err != nil {
-			return "", r.partErr(p.Step, k, err)
-		}
-		if err := r.checkRows(k, rows+toInsert); err != nil {
-			return "", err
-		}
-		prev := ""
-		if p.UsesPrevious {
-			prev = r.table("p", k)
-			if _, err := r.create(prev, "SELECT * FROM "+state); err != nil {
-				return "", r.partErr(p.Step, k, err)
-			}
-		}
-		if toUpdate > 0 {
-			_, err = r.s.exec(r.ctx, fmt.Sprintf("UPDATE %s AS s SET %s FROM %s d WHERE NOT d.__itersql_new AND %s",
-				state, strings.Join(setList, ", "), next, keyOn("d")))
-			if err != nil {
-				return "", r.partErr(p.Step, k, err)
-			}
-		}
-		if toInsert > 0 {
-			_, err = r.s.exec(r.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s WHERE __itersql_new", state, cols, next))
-			if err != nil {
-				return "", r.partErr(p.Step, k, err)
-			}
-		}
-		if err := r.drop(delta); err != nil {
-			return "", err
-		}
-		delta = next
-		deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, delta)
-		rows += toInsert
-		changed := toUpdate + toInsert
-		done, err := r.stop(k, changed, state, prev, deltaView)
-		if err != nil {
-			return "", err
-		}
-		if err := r.drop(prev); err != nil {
-			return "", err
-		}
-		if finished, err := r.endIteration(k, done, rows, changed, began, skewNote, state, delta); finished || err != nil {
-			return state, err
+		return 0, 0, "", r.partErr(p.Step, k, err)
+	}
+	if err := r.skewRelease(); err != nil {
+		return 0, 0, "", err
+	}
+	if err := r.drop(out); err != nil {
+		return 0, 0, "", err
+	}
+	// Counting the delta's changed and new rows (a small table) lets the
+	// UPDATE or INSERT that would find nothing be skipped: either one
+	// scans the whole state.
+	var toUpdate, toInsert int64
+	if err := r.s.queryRow(r.ctx, "SELECT count(*) FILTER (WHERE NOT __itersql_new), count(*) FILTER (WHERE __itersql_new) FROM "+next, &toUpdate, &toInsert); err != nil {
+		return 0, 0, "", r.partErr(p.Step, k, err)
+	}
+	if err := r.checkRows(k, kt.rows+toInsert); err != nil {
+		return 0, 0, "", err
+	}
+	kt.prev = ""
+	if p.UsesPrevious {
+		kt.prev = r.table("p", k)
+		if _, err := r.create(kt.prev, "SELECT * FROM "+state); err != nil {
+			return 0, 0, "", r.partErr(p.Step, k, err)
 		}
 	}
+	if toUpdate > 0 {
+		_, err = r.s.exec(r.ctx, fmt.Sprintf("UPDATE %s AS s SET %s FROM %s d WHERE NOT d.__itersql_new AND %s",
+			state, strings.Join(setList, ", "), next, r.keyOn("d")))
+		if err != nil {
+			return 0, 0, "", r.partErr(p.Step, k, err)
+		}
+	}
+	if toInsert > 0 {
+		_, err = r.s.exec(r.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s WHERE __itersql_new", state, cols, next))
+		if err != nil {
+			return 0, 0, "", r.partErr(p.Step, k, err)
+		}
+	}
+	if err := r.drop(kt.delta); err != nil {
+		return 0, 0, "", err
+	}
+	kt.delta = next
+	kt.deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, next)
+	kt.rows += toInsert
+	return kt.rows, toUpdate + toInsert, note, nil
 }
+
+func (kt *keyedTables) views() views {
+	return views{state: kt.state, previous: kt.prev, delta: kt.deltaView, ckState: kt.state, ckDelta: kt.delta}
+}
+
+func (kt *keyedTables) settle() error  { return kt.r.drop(kt.prev) }
+func (kt *keyedTables) result() string { return kt.state }
+func (kt *keyedTables) close()         {}
 
 // duplicateStepKey reports a key that iteration k's step output (a table,
 // or a parenthesized query) holds twice; nil when it holds none.

@@ -37,7 +37,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 )
 
 // Keyed strategies (Session.KeyedStrategy).
@@ -144,11 +143,11 @@ func (st *stmt) close() {
 	}
 }
 
-// keyedMerge runs the keyed loop on the MERGE path from iteration k0 + 1.
-// state holds iteration k0 (the initial state, or a checkpoint's, with
-// delta holding the checkpoint's delta); it gains the hidden column here.
-// It returns the state as a query of its own columns.
-func (r *run) keyedMerge(state, delta string, k0 int, rows int64, resumed bool) (string, error) {
+// keyedMerge is the keyed strategy of the MERGE path from iteration
+// k0 + 1. state holds iteration k0 (the initial state, or a checkpoint's,
+// with delta holding the checkpoint's delta); it gains the hidden column
+// here.
+func (r *run) keyedMerge(state, delta string, k0 int, resumed bool) (*keyedMerge, error) {
 	p := r.p
 	cols := strings.Join(r.cols, ", ")
 	// Iteration 0's delta is the whole state: every row is stamped k0.
@@ -158,60 +157,74 @@ func (r *run) keyedMerge(state, delta string, k0 int, rows int64, resumed bool) 
 		stamp = k0 - 1
 	}
 	if _, err := r.s.exec(r.ctx, fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s BIGINT DEFAULT %d", state, changedAt, stamp)); err != nil {
-		return "", r.partErr(p.Initial, k0, err)
+		return nil, r.partErr(p.Initial, k0, err)
 	}
 	if resumed {
 		if _, err := r.s.exec(r.ctx, fmt.Sprintf("UPDATE %s AS s SET %s = %d FROM %s AS d WHERE %s", state, changedAt, k0, delta, r.keyOn("d"))); err != nil {
-			return "", r.partErr(p.Initial, k0, err)
+			return nil, r.partErr(p.Initial, k0, err)
 		}
 		if err := r.drop(delta); err != nil {
-			return "", err
+			return nil, err
 		}
-	}
-	stateView := fmt.Sprintf("(SELECT %s FROM %s)", cols, state)
-	deltaAt := func(k int) string {
-		return fmt.Sprintf("(SELECT %s FROM %s WHERE %s = %d)", cols, state, changedAt, k)
 	}
 	count, err := r.s.prepare(r.ctx, "SELECT count(*) FROM "+state)
 	if err != nil {
-		return "", r.partErr(p.Step, k0+1, err)
+		return nil, r.partErr(p.Step, k0+1, err)
 	}
-	defer count.close()
-	for k := k0 + 1; ; k++ {
-		began := time.Now()
-		step := p.Step.Bind(stateView, "", deltaAt(k-1))
-		stepSQL, skewNote, err := r.skewStep(k, step, stateView, "", deltaAt(k-1))
-		if err != nil {
-			return "", err
-		}
-		changed, err := r.s.exec(r.ctx, r.mergeStep(state, k, stepSQL))
-		if rerr := r.skewRelease(); err == nil {
-			err = rerr
-		}
-		if err != nil {
-			if strings.Contains(err.Error(), dupKeyMark) {
-				// The MERGE changed nothing: the step, run again on the same
-				// state, yields the same rows.
-				if err := r.duplicateStepKey(k, "("+r.castStep(step)+")"); err != nil {
-					return "", err
-				}
-				return "", r.partErr(p.Step, k, err) // the step is not deterministic
-			}
-			return "", r.stepErr(k, step, err)
-		}
-		if err := count.queryRow(r.ctx, &rows); err != nil {
-			return "", r.partErr(p.Step, k, err)
-		}
-		if err := r.checkRows(k, rows); err != nil {
-			return "", err
-		}
-		deltaView := deltaAt(k)
-		done, err := r.stop(k, changed, stateView, "", deltaView)
-		if err != nil {
-			return "", err
-		}
-		if finished, err := r.endIteration(k, done, rows, changed, began, skewNote, state, deltaView); finished || err != nil {
-			return stateView, err
-		}
-	}
+	return &keyedMerge{r: r, state: state, view: fmt.Sprintf("(SELECT %s FROM %s)", cols, state), count: count}, nil
 }
+
+// keyedMerge is the MERGE path's state: one table, and the view of it
+// without the hidden column.
+type keyedMerge struct {
+	r           *run
+	state, view string
+	k           int // the last iteration made
+	count       *stmt
+}
+
+// deltaAt is delta.name after iteration k: the rows it stamped.
+func (km *keyedMerge) deltaAt(k int) string {
+	return fmt.Sprintf("(SELECT %s FROM %s WHERE %s = %d)", strings.Join(km.r.cols, ", "), km.state, changedAt, k)
+}
+
+func (km *keyedMerge) advance(k int) (rows, changed int64, note string, err error) {
+	r, p := km.r, km.r.p
+	step := p.Step.Bind(km.view, "", km.deltaAt(k-1))
+	stepSQL, note, err := r.skewStep(k, step, km.view, "", km.deltaAt(k-1))
+	if err != nil {
+		return 0, 0, "", err
+	}
+	changed, err = r.s.exec(r.ctx, r.mergeStep(km.state, k, stepSQL))
+	if rerr := r.skewRelease(); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), dupKeyMark) {
+			// The MERGE changed nothing: the step, run again on the same
+			// state, yields the same rows.
+			if err := r.duplicateStepKey(k, "("+r.castStep(step)+")"); err != nil {
+				return 0, 0, "", err
+			}
+			return 0, 0, "", r.partErr(p.Step, k, err) // the step is not deterministic
+		}
+		return 0, 0, "", r.stepErr(k, step, err)
+	}
+	if err := km.count.queryRow(r.ctx, &rows); err != nil {
+		return 0, 0, "", r.partErr(p.Step, k, err)
+	}
+	if err := r.checkRows(k, rows); err != nil {
+		return 0, 0, "", err
+	}
+	km.k = k
+	return rows, changed, note, nil
+}
+
+func (km *keyedMerge) views() views {
+	d := km.deltaAt(km.k)
+	return views{state: km.view, delta: d, ckState: km.state, ckDelta: d}
+}
+
+func (km *keyedMerge) settle() error  { return nil }
+func (km *keyedMerge) result() string { return km.view }
+func (km *keyedMerge) close()         { km.count.close() }
