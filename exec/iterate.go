@@ -428,35 +428,35 @@ type plainStates struct {
 	fixpoint  bool
 }
 
-func (ps *plainStates) advance(k int) (rows, changed int64, note string, err error) {
+func (ps *plainStates) advance(k, _ int) (reached int, rows, changed int64, note string, err error) {
 	r, p := ps.r, ps.r.p
 	step := p.Step.Bind(ps.cur, "", "")
 	next := r.table("s", k)
 	stepSQL, note, err := r.skewStep(k, step, ps.cur, "", "")
 	if err != nil {
-		return 0, 0, "", err
+		return 0, 0, 0, "", err
 	}
 	created, err := r.create(next, r.castStep(stepSQL)+r.limit())
 	if err != nil {
-		return 0, 0, "", r.stepErr(k, step, err)
+		return 0, 0, 0, "", r.stepErr(k, step, err)
 	}
 	if err := r.skewRelease(); err != nil {
-		return 0, 0, "", err
+		return 0, 0, 0, "", err
 	}
 	rows, changed, err = r.compare(next, ps.cur, created, ps.fixpoint)
 	if err != nil {
-		return 0, 0, "", r.partErr(p.Step, k, err)
+		return 0, 0, 0, "", r.partErr(p.Step, k, err)
 	}
 	if err := r.checkRows(k, rows); err != nil {
-		return 0, 0, "", err
+		return 0, 0, 0, "", err
 	}
 	ps.prev, ps.cur = ps.cur, next
 	if !p.UsesPrevious {
 		if err := r.drop(ps.prev); err != nil {
-			return 0, 0, "", err
+			return 0, 0, 0, "", err
 		}
 	}
-	return rows, changed, note, nil
+	return k, rows, changed, note, nil
 }
 
 func (ps *plainStates) views() views {
@@ -629,7 +629,7 @@ func (r *run) keyedTables(state, delta string, rows int64, resumed bool) *keyedT
 // so): a marker column that is never NULL in the state can.
 const unmatched = "s.__itersql_in_state IS NULL"
 
-func (kt *keyedTables) advance(k int) (rows, changed int64, note string, err error) {
+func (kt *keyedTables) advance(k, _ int) (reached int, rows, changed int64, note string, err error) {
 	r, p, state := kt.r, kt.r.p, kt.state
 	cols := strings.Join(r.cols, ", ")
 	var setList []string
@@ -645,7 +645,7 @@ func (kt *keyedTables) advance(k int) (rows, changed int64, note string, err err
 	out := r.table("r", k)
 	stepSQL, note, err := r.skewStep(k, step, state, "", kt.deltaView)
 	if err != nil {
-		return 0, 0, "", err
+		return 0, 0, 0, "", err
 	}
 	// A step that groups by its key cannot yield a key twice: its output
 	// goes straight into the delta's query. Any other step is
@@ -655,10 +655,10 @@ func (kt *keyedTables) advance(k int) (rows, changed int64, note string, err err
 		src = "(" + src + ")"
 	} else {
 		if _, err := r.create(out, src); err != nil {
-			return 0, 0, "", r.stepErr(k, step, err)
+			return 0, 0, 0, "", r.stepErr(k, step, err)
 		}
 		if err := r.duplicateStepKey(k, out); err != nil {
-			return 0, 0, "", err
+			return 0, 0, 0, "", err
 		}
 		src = out
 	}
@@ -668,53 +668,53 @@ func (kt *keyedTables) advance(k int) (rows, changed int64, note string, err err
 		unmatched, src, stateMarked, r.keyOn("r"), changedCond)
 	if _, err := r.create(next, q); err != nil {
 		if p.StepKeyUnique {
-			return 0, 0, "", r.stepErr(k, step, err)
+			return 0, 0, 0, "", r.stepErr(k, step, err)
 		}
-		return 0, 0, "", r.partErr(p.Step, k, err)
+		return 0, 0, 0, "", r.partErr(p.Step, k, err)
 	}
 	if err := r.skewRelease(); err != nil {
-		return 0, 0, "", err
+		return 0, 0, 0, "", err
 	}
 	if err := r.drop(out); err != nil {
-		return 0, 0, "", err
+		return 0, 0, 0, "", err
 	}
 	// Counting the delta's changed and new rows (a small table) lets the
 	// UPDATE or INSERT that would find nothing be skipped: either one
 	// scans the whole state.
 	var toUpdate, toInsert int64
 	if err := r.s.queryRow(r.ctx, "SELECT count(*) FILTER (WHERE NOT __itersql_new), count(*) FILTER (WHERE __itersql_new) FROM "+next, &toUpdate, &toInsert); err != nil {
-		return 0, 0, "", r.partErr(p.Step, k, err)
+		return 0, 0, 0, "", r.partErr(p.Step, k, err)
 	}
 	if err := r.checkRows(k, kt.rows+toInsert); err != nil {
-		return 0, 0, "", err
+		return 0, 0, 0, "", err
 	}
 	kt.prev = ""
 	if p.UsesPrevious {
 		kt.prev = r.table("p", k)
 		if _, err := r.create(kt.prev, "SELECT * FROM "+state); err != nil {
-			return 0, 0, "", r.partErr(p.Step, k, err)
+			return 0, 0, 0, "", r.partErr(p.Step, k, err)
 		}
 	}
 	if toUpdate > 0 {
 		_, err = r.s.exec(r.ctx, fmt.Sprintf("UPDATE %s AS s SET %s FROM %s d WHERE NOT d.__itersql_new AND %s",
 			state, strings.Join(setList, ", "), next, r.keyOn("d")))
 		if err != nil {
-			return 0, 0, "", r.partErr(p.Step, k, err)
+			return 0, 0, 0, "", r.partErr(p.Step, k, err)
 		}
 	}
 	if toInsert > 0 {
 		_, err = r.s.exec(r.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s WHERE __itersql_new", state, cols, next))
 		if err != nil {
-			return 0, 0, "", r.partErr(p.Step, k, err)
+			return 0, 0, 0, "", r.partErr(p.Step, k, err)
 		}
 	}
 	if err := r.drop(kt.delta); err != nil {
-		return 0, 0, "", err
+		return 0, 0, 0, "", err
 	}
 	kt.delta = next
 	kt.deltaView = fmt.Sprintf("(SELECT %s FROM %s)", cols, next)
 	kt.rows += toInsert
-	return kt.rows, toUpdate + toInsert, note, nil
+	return k, kt.rows, toUpdate + toInsert, note, nil
 }
 
 func (kt *keyedTables) views() views {

@@ -188,12 +188,12 @@ func (km *keyedMerge) deltaAt(k int) string {
 	return fmt.Sprintf("(SELECT %s FROM %s WHERE %s = %d)", strings.Join(km.r.cols, ", "), km.state, changedAt, k)
 }
 
-func (km *keyedMerge) advance(k int) (rows, changed int64, note string, err error) {
+func (km *keyedMerge) advance(k, _ int) (reached int, rows, changed int64, note string, err error) {
 	r, p := km.r, km.r.p
 	step := p.Step.Bind(km.view, "", km.deltaAt(k-1))
 	stepSQL, note, err := r.skewStep(k, step, km.view, "", km.deltaAt(k-1))
 	if err != nil {
-		return 0, 0, "", err
+		return 0, 0, 0, "", err
 	}
 	changed, err = r.s.exec(r.ctx, r.mergeStep(km.state, k, stepSQL))
 	if rerr := r.skewRelease(); err == nil {
@@ -204,20 +204,20 @@ func (km *keyedMerge) advance(k int) (rows, changed int64, note string, err erro
 			// The MERGE changed nothing: the step, run again on the same
 			// state, yields the same rows.
 			if err := r.duplicateStepKey(k, "("+r.castStep(step)+")"); err != nil {
-				return 0, 0, "", err
+				return 0, 0, 0, "", err
 			}
-			return 0, 0, "", r.partErr(p.Step, k, err) // the step is not deterministic
+			return 0, 0, 0, "", r.partErr(p.Step, k, err) // the step is not deterministic
 		}
-		return 0, 0, "", r.stepErr(k, step, err)
+		return 0, 0, 0, "", r.stepErr(k, step, err)
 	}
 	if err := km.count.queryRow(r.ctx, &rows); err != nil {
-		return 0, 0, "", r.partErr(p.Step, k, err)
+		return 0, 0, 0, "", r.partErr(p.Step, k, err)
 	}
 	if err := r.checkRows(k, rows); err != nil {
-		return 0, 0, "", err
+		return 0, 0, 0, "", err
 	}
 	km.k = k
-	return rows, changed, note, nil
+	return k, rows, changed, note, nil
 }
 
 func (km *keyedMerge) views() views {
