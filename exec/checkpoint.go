@@ -481,7 +481,7 @@ func (r *run) writeCheckpoint(c *ckptRun, k int, state, delta string) error {
 	}
 	var out []string
 	for i, col := range r.cols {
-		m.Columns = append(m.Columns, checkpoint.Column{Name: unquote(r.cols[i : i+1])[0], Type: r.types[i]})
+		m.Columns = append(m.Columns, checkpoint.Column{Name: r.names[i], Type: r.types[i]})
 		if parquetLossy(r.types[i]) {
 			out = append(out, fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", col, col))
 		} else {

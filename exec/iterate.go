@@ -18,6 +18,7 @@ type run struct {
 	p         *planner.Plan
 	ctx       context.Context
 	id        int
+	names     []string // state columns
 	cols      []string // state columns, quoted
 	types     []string // their DuckDB types, from the initial query
 	live      map[string]bool
@@ -31,6 +32,8 @@ type run struct {
 	shared bool
 	ckpt   *ckptRun // checkpoints of this run (exec/checkpoint.go); nil when off
 	skew   *skewRun // skewed-join splits (exec/skew.go); nil when off or nothing joins
+	// parts are the plan's parts compiled by the engine, by position.
+	parts map[sqlscan.Pos]template
 }
 
 // Run executes plan and returns the final query's result. analyze keeps
@@ -39,7 +42,12 @@ type run struct {
 func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *Result, err error) {
 	s.seq++
 	r := &run{s: s, p: p, ctx: ctx, id: s.seq, live: map[string]bool{}, analyze: analyze, start: time.Now()}
-	r.skewInit()
+	if err := r.compile(); err != nil {
+		return nil, err
+	}
+	if err := r.skewInit(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		r.checkpointRelease()
 		if cerr := r.dropAll(); cerr != nil && err == nil {
@@ -78,7 +86,7 @@ func (r *run) final(final, state string) (*Result, error) {
 	if r.p.Command != "" || cast == "" {
 		return r.s.query(r.ctx, final)
 	}
-	desc, err := r.s.query(r.ctx, "DESCRIBE "+r.p.Final.Bind(state, "", ""))
+	desc, err := r.s.query(r.ctx, "DESCRIBE "+r.bind(r.p.Final, state, "", ""))
 	if err != nil {
 		// Its error, from the query as written, points at the bad token.
 		return r.s.query(r.ctx, final)
@@ -98,7 +106,7 @@ func (r *run) final(final, state string) (*Result, error) {
 
 // table names the kind-th table of iteration k of this run.
 func (r *run) table(kind string, k int) string {
-	name := planner.Quote(fmt.Sprintf("__itersql_%d_%s_%s%d", r.id, r.p.Name, kind, k))
+	name := r.s.eng.quote(r.s.eng.tableName(fmt.Sprintf("__itersql_%d_%s_%s%d", r.id, r.p.Name, kind, k)))
 	if r.shared {
 		return SharedCatalog + ".main." + name
 	}
@@ -119,13 +127,11 @@ func (r *run) create(name, query string) (int64, error) {
 		}
 		create = "CREATE TABLE "
 	}
-	q := create + name + " AS " + query
-	if err := oneStatement(q); err != nil {
+	if err := oneStatement(create + name + " AS " + query); err != nil {
 		return 0, err
 	}
-	var rows int64
-	err := r.s.queryRow(r.ctx, q, &rows)
-	return rows, err
+	r.s.sent.Statements++
+	return r.s.eng.materialize(r.ctx, name, query)
 }
 
 func (r *run) drop(name string) error {
@@ -133,8 +139,8 @@ func (r *run) drop(name string) error {
 		return nil
 	}
 	delete(r.live, name)
-	_, err := r.s.exec(context.Background(), "DROP TABLE IF EXISTS "+name)
-	return err
+	r.s.sent.Statements++
+	return r.s.eng.drop(context.Background(), name)
 }
 
 // dropAll drops what is left, also after a cancel: that is why it does
@@ -162,7 +168,7 @@ func (r *run) partErr(q planner.Query, k int, err error) error {
 // tables given, or at the part's start.
 func (r *run) partErrAt(q planner.Query, k int, err error, state, previous, delta string) error {
 	pos := q.Pos
-	if off := duckOffset(q.Bind(state, previous, delta), err); off >= 0 {
+	if off := r.s.eng.errorOffset(r.bind(q, state, previous, delta), err); off >= 0 {
 		pos = q.Origin(off, state, previous, delta)
 	}
 	return r.partErrIn(q, pos, k, err)
@@ -202,13 +208,9 @@ func (r *run) checkRows(k int, rows int64) error {
 // initial materializes iteration 0 and learns the state's columns and types.
 func (r *run) initial(name string) (int64, error) {
 	p := r.p
-	q := "SELECT * FROM (" + p.Initial.SQL + ") AS __itersql_i"
+	q := "SELECT * FROM (" + r.bind(p.Initial, "", "", "") + ") AS __itersql_i"
 	if len(p.Columns) > 0 {
-		qc := make([]string, len(p.Columns))
-		for i, c := range p.Columns {
-			qc[i] = planner.Quote(c)
-		}
-		q += "(" + strings.Join(qc, ", ") + ")"
+		q += "(" + strings.Join(r.quoteNames(p.Columns), ", ") + ")"
 	}
 	n, err := r.create(name, q+r.limit())
 	if err != nil {
@@ -226,22 +228,22 @@ func (r *run) initial(name string) (int64, error) {
 // learnColumns reads the state's columns and types from its table.
 func (r *run) learnColumns(name string) error {
 	p := r.p
-	desc, err := r.s.query(r.ctx, "DESCRIBE "+name)
+	cols, types, err := r.describe("SELECT * FROM " + name)
 	if err != nil {
 		return r.partErr(p.Initial, 0, err)
 	}
-	if len(p.Columns) > 0 && len(desc.Rows) != len(p.Columns) {
-		return r.errorf(p.Initial.Pos, "the initial query of %s returns %d columns, but %s declares %d (%s)", p.Name, len(desc.Rows), p.Name, len(p.Columns), strings.Join(p.Columns, ", "))
+	if len(p.Columns) > 0 && len(cols) != len(p.Columns) {
+		return r.errorf(p.Initial.Pos, "the initial query of %s returns %d columns, but %s declares %d (%s)", p.Name, len(cols), p.Name, len(p.Columns), strings.Join(p.Columns, ", "))
 	}
 	names := map[string]bool{}
-	for _, row := range desc.Rows {
-		c := fmt.Sprint(row[0])
+	for i, c := range cols {
 		if names[strings.ToLower(c)] {
 			return r.errorf(p.Initial.Pos, "%s has two columns named %q: name them with WITH ITERATE %s(col, ...)", p.Name, c, p.Name)
 		}
 		names[strings.ToLower(c)] = true
-		r.cols = append(r.cols, planner.Quote(c))
-		r.types = append(r.types, fmt.Sprint(row[1]))
+		r.names = append(r.names, c)
+		r.cols = append(r.cols, r.s.eng.quote(c))
+		r.types = append(r.types, types[i])
 	}
 	for _, k := range p.Key {
 		if !names[k] {
@@ -260,12 +262,12 @@ func (r *run) check(state string) error {
 	if err := r.prepare(p.Step, state, "", state); err != nil {
 		return err
 	}
-	desc, err := r.s.query(r.ctx, "DESCRIBE "+p.Step.Bind(state, "", state))
+	stepCols, _, err := r.describe(r.bind(p.Step, state, "", state))
 	if err != nil {
 		return r.partErr(p.Step, 0, err)
 	}
-	if len(desc.Rows) != len(r.cols) {
-		return r.errorf(p.Step.Pos, "the step of %s returns %d columns, but %s has %d (%s)", p.Name, len(desc.Rows), p.Name, len(r.cols), strings.Join(unquote(r.cols), ", "))
+	if len(stepCols) != len(r.cols) {
+		return r.errorf(p.Step.Pos, "the step of %s returns %d columns, but %s has %d (%s)", p.Name, len(stepCols), p.Name, len(r.cols), strings.Join(r.names, ", "))
 	}
 	for _, st := range p.Stops {
 		if st.Kind == parser.Condition {
@@ -277,14 +279,20 @@ func (r *run) check(state string) error {
 	return r.prepare(p.Final, state, "", "")
 }
 
+// describe gives the names and types of query's columns, in the engine's
+// type names.
+func (r *run) describe(query string) (names, types []string, err error) {
+	r.s.sent.Statements++
+	return r.s.eng.describe(r.ctx, query)
+}
+
 // prepare binds q (without running it) and positions its error.
 func (r *run) prepare(q planner.Query, state, previous, delta string) error {
 	r.s.sent.Statements++
-	stmt, err := r.s.conn.PrepareContext(r.ctx, q.Bind(state, previous, delta))
-	if err != nil {
+	if err := r.s.eng.check(r.ctx, r.bind(q, state, previous, delta)); err != nil {
 		return r.partErrAt(q, 0, err, state, previous, delta)
 	}
-	return stmt.Close()
+	return nil
 }
 
 // castStep wraps a bound step so its columns get the state's names and
@@ -310,7 +318,7 @@ func (r *run) stepErr(k int, step string, err error) error {
 				step, strings.Join(r.cols, ", "), c, c, r.types[i]))
 			if cerr == nil && n > 0 {
 				return r.errorf(r.p.Step.Pos, "iteration %d, step of %s: a value of column %s cannot be cast to %s, the column's type from the initial query (%s)",
-					k, r.p.Name, unquote(r.cols[i : i+1])[0], r.types[i], duckMessage(err))
+					k, r.p.Name, r.names[i], r.types[i], duckMessage(err))
 			}
 		}
 	}
@@ -332,7 +340,7 @@ func (r *run) stop(k int, changed int64, state, previous, delta string) (bool, e
 			}
 		case parser.Condition:
 			var v any
-			q := st.Cond.Bind(state, previous, delta)
+			q := r.bind(*st.Cond, state, previous, delta)
 			if err := r.s.queryRow(r.ctx, q, &v); err != nil {
 				return false, r.partErrAt(*st.Cond, k, err, state, previous, delta)
 			}
@@ -430,7 +438,7 @@ type plainStates struct {
 
 func (ps *plainStates) advance(k, _ int) (reached int, rows, changed int64, note string, err error) {
 	r, p := ps.r, ps.r.p
-	step := p.Step.Bind(ps.cur, "", "")
+	step := r.bind(p.Step, ps.cur, "", "")
 	next := r.table("s", k)
 	stepSQL, note, err := r.skewStep(k, step, ps.cur, "", "")
 	if err != nil {
@@ -511,14 +519,8 @@ type print struct {
 }
 
 func (r *run) fingerprint(table string) (*print, error) {
-	var fp print
-	var sum any
-	q := fmt.Sprintf("SELECT count(*), COALESCE(sum(hash(%s)), 0) FROM %s", strings.Join(r.cols, ", "), table)
-	if err := r.s.queryRow(r.ctx, q, &fp.rows, &sum); err != nil {
-		return nil, err
-	}
-	fp.sum = fmt.Sprint(sum)
-	return &fp, nil
+	r.s.sent.Statements++
+	return r.s.eng.fingerprint(r.ctx, table, r.cols)
 }
 
 // keyed runs a state upserted by key, semi-naively: the step reads the
@@ -572,7 +574,7 @@ func (r *run) keyed() (string, error) {
 // against 66 and 56 ms with "=".
 func (r *run) keyOn(a string) string {
 	var on []string
-	for _, k := range quoteAll(r.p.Key) {
+	for _, k := range r.quoteNames(r.p.Key) {
 		on = append(on, fmt.Sprintf("s.%s IS NOT DISTINCT FROM %s.%s", k, a, k))
 	}
 	return strings.Join(on, " AND ")
@@ -581,7 +583,7 @@ func (r *run) keyOn(a string) string {
 // valueColumns are the state's quoted columns that are not in its KEY.
 func (r *run) valueColumns() []string {
 	isKey := map[string]bool{}
-	for _, k := range quoteAll(r.p.Key) {
+	for _, k := range r.quoteNames(r.p.Key) {
 		isKey[k] = true
 	}
 	var vals []string
@@ -641,7 +643,7 @@ func (kt *keyedTables) advance(k, _ int) (reached int, rows, changed int64, note
 	if d := r.differs("r"); d != "" {
 		changedCond += " OR " + d
 	}
-	step := p.Step.Bind(state, "", kt.deltaView)
+	step := r.bind(p.Step, state, "", kt.deltaView)
 	out := r.table("r", k)
 	stepSQL, note, err := r.skewStep(k, step, state, "", kt.deltaView)
 	if err != nil {
@@ -739,7 +741,7 @@ func (r *run) duplicateStepKey(k int, out string) error {
 
 // duplicateKey returns a key value that appears twice in table, or "".
 func (r *run) duplicateKey(table string) (string, error) {
-	keys := strings.Join(quoteAll(r.p.Key), ", ")
+	keys := strings.Join(r.quoteNames(r.p.Key), ", ")
 	res, err := r.s.query(r.ctx, fmt.Sprintf("SELECT %s FROM %s GROUP BY ALL HAVING count(*) > 1 LIMIT 1", keys, table))
 	if err != nil || len(res.Rows) == 0 {
 		return "", err
@@ -751,6 +753,17 @@ func (r *run) duplicateKey(table string) (string, error) {
 	return "(" + strings.Join(parts, ", ") + ")", nil
 }
 
+// quoteNames quotes names for the session's engine.
+func (r *run) quoteNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = r.s.eng.quote(n)
+	}
+	return out
+}
+
+// quoteAll quotes names for DuckDB, for what runs on DuckDB alone
+// (checkpoints, the skew split).
 func quoteAll(names []string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
@@ -759,10 +772,28 @@ func quoteAll(names []string) []string {
 	return out
 }
 
-func unquote(names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = strings.ReplaceAll(strings.Trim(n, `"`), `""`, `"`)
+// compile has the engine compile every part of the plan, before anything
+// runs.
+func (r *run) compile() error {
+	p := r.p
+	qs := []planner.Query{p.Initial, p.Step, p.Final}
+	for _, st := range p.Stops {
+		if st.Cond != nil {
+			qs = append(qs, *st.Cond)
+		}
 	}
-	return out
+	r.parts = map[sqlscan.Pos]template{}
+	for _, q := range qs {
+		t, err := r.s.eng.compile(q)
+		if err != nil {
+			return err
+		}
+		r.parts[q.Pos] = t
+	}
+	return nil
+}
+
+// bind is part q of the plan in the engine's SQL, bound to tables.
+func (r *run) bind(q planner.Query, state, previous, delta string) string {
+	return r.parts[q.Pos](state, previous, delta)
 }

@@ -87,7 +87,7 @@ func (r *run) mergeStep(state string, k int, step string) string {
 	cols := strings.Join(r.cols, ", ")
 	src := r.castStep(step)
 	if !p.StepKeyUnique {
-		src = fmt.Sprintf("SELECT *, count(*) OVER (PARTITION BY %s) AS %s FROM (%s)", strings.Join(quoteAll(p.Key), ", "), stepKeyN, src)
+		src = fmt.Sprintf("SELECT *, count(*) OVER (PARTITION BY %s) AS %s FROM (%s)", strings.Join(r.quoteNames(p.Key), ", "), stepKeyN, src)
 	}
 	var merge strings.Builder
 	fmt.Fprintf(&merge, "MERGE INTO %s AS s USING (%s) AS r ON %s", state, src, r.keyOn("r"))
@@ -190,7 +190,7 @@ func (km *keyedMerge) deltaAt(k int) string {
 
 func (km *keyedMerge) advance(k, _ int) (reached int, rows, changed int64, note string, err error) {
 	r, p := km.r, km.r.p
-	step := p.Step.Bind(km.view, "", km.deltaAt(k-1))
+	step := r.bind(p.Step, km.view, "", km.deltaAt(k-1))
 	stepSQL, note, err := r.skewStep(k, step, km.view, "", km.deltaAt(k-1))
 	if err != nil {
 		return 0, 0, 0, "", err

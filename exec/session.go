@@ -52,6 +52,10 @@ const (
 // Session is one user's connection: a DuckDB database, one connection to
 // it (temp tables live per connection), and the itersql settings.
 type Session struct {
+	eng engine
+	// db and conn are DuckDB's (eng is a duckEngine on them); nil on
+	// Spark. What only DuckDB has uses them: the skew split's tasks,
+	// prepared statements of the MERGE path.
 	db       *sql.DB
 	conn     *sql.Conn
 	Settings Settings
@@ -109,7 +113,7 @@ func Open(path string) (*Session, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
-	s := &Session{db: db, conn: conn, Settings: DefaultSettings()}
+	s := &Session{eng: &duckEngine{db: db, conn: conn}, db: db, conn: conn, Settings: DefaultSettings()}
 	if s.KeyedStrategy, err = defaultKeyedStrategy(); err != nil {
 		s.Close()
 		return nil, err
@@ -125,16 +129,17 @@ func Open(path string) (*Session, error) {
 	return s, nil
 }
 
-// DB is the DuckDB database under the session.
+// DB is the DuckDB database under the session (nil on Spark).
 func (s *Session) DB() *sql.DB { return s.db }
 
-// Conn is the session's own connection, the one that sees its temp tables.
+// Conn is the session's own DuckDB connection, the one that sees its temp
+// tables (nil on Spark).
 func (s *Session) Conn() *sql.Conn { return s.conn }
 
-// Close closes the connection and the database, and removes the
-// session's spill folder.
+// Close closes the engine (DuckDB's connection and database, or the Spark
+// session), and removes the session's spill folder.
 func (s *Session) Close() error {
-	err := errors.Join(s.conn.Close(), s.db.Close())
+	err := s.eng.close()
 	if s.spillDir != "" {
 		err = errors.Join(err, removeSpillDir(s.spillDir))
 	}
@@ -178,11 +183,7 @@ func (s *Session) query(ctx context.Context, q string) (*Result, error) {
 		return nil, err
 	}
 	s.sent.Statements++
-	rows, err := s.conn.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return ReadRows(rows)
+	return s.eng.query(ctx, q)
 }
 
 // ReadRows reads all of rows, whatever their columns, and closes them.
@@ -220,19 +221,14 @@ func (s *Session) exec(ctx context.Context, q string) (int64, error) {
 		return 0, err
 	}
 	s.sent.Statements++
-	r, err := s.conn.ExecContext(ctx, q)
-	if err != nil {
-		return 0, err
-	}
-	n, _ := r.RowsAffected()
-	return n, nil
+	return s.eng.exec(ctx, q)
 }
 
 // queryRow runs a query of one row on the session connection and scans it
 // into dest.
 func (s *Session) queryRow(ctx context.Context, q string, dest ...any) error {
 	s.sent.Statements++
-	return s.conn.QueryRowContext(ctx, q).Scan(dest...)
+	return s.eng.queryRow(ctx, q, dest...)
 }
 
 // duckMessage trims DuckDB's multi-line error context (LINE n: ... ^) that

@@ -150,14 +150,23 @@ type skewRun struct {
 
 // skewInit prepares a run for splits: when skew_join is not off and the
 // step or final query joins, the run's tables go to the shared catalog so
-// the tasks' connections can read the states.
-func (r *run) skewInit() {
+// the tasks' connections can read the states. On Spark the split is not
+// built: its own adaptive skew join stays on, and skew_join = on is an
+// error rather than silently ignored.
+func (r *run) skewInit() error {
 	if r.s.Settings.SkewJoin == "off" || !hasJoin(r.p) {
-		return
+		return nil
+	}
+	if r.s.db == nil {
+		if r.s.Settings.SkewJoin == "on" {
+			return r.errorf(r.p.Source.Pos, "skew_join = on is not supported on Spark yet (Spark's adaptive skew join is on); SET skew_join = auto")
+		}
+		return nil
 	}
 	k := r.s.newSkewRunner(r.ctx, r.p, func(n string) { r.live[n] = true }, r.drop)
 	r.skew = &skewRun{k: k}
 	r.shared = true
+	return nil
 }
 
 // skewStep runs the step's split tasks for iteration k and returns the

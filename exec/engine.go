@@ -1,0 +1,150 @@
+package exec
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/itersql/itersql/planner"
+)
+
+// engine is the database a session runs on: DuckDB, embedded (duckEngine,
+// the default), or Spark through Spark Connect (sparkEngine, exec/spark.go).
+// The loop (run.loop) and its strategies ask it for operations on states;
+// the SQL each takes, and how its errors point into that SQL, are the
+// engine's own.
+type engine interface {
+	// query and exec run one statement (the session's query and exec).
+	query(ctx context.Context, q string) (*Result, error)
+	exec(ctx context.Context, q string) (int64, error)
+	// queryRow runs a query of one row and scans it into dest (*int64,
+	// *bool, *string or *any).
+	queryRow(ctx context.Context, q string, dest ...any) error
+
+	// quote makes name an identifier of the engine's SQL.
+	quote(name string) string
+	// tableName is the name of a run's table: unique to the session on
+	// a shared catalog, the caller's name as it is otherwise.
+	tableName(name string) string
+	// compile makes a part of a plan the engine's SQL, once per run:
+	// the template binds it to each iteration's tables. A part the
+	// engine cannot run is an error before anything runs.
+	compile(q planner.Query) (template, error)
+	// errorOffset is the byte offset in q that err points at, or -1.
+	errorOffset(q string, err error) int
+
+	// materialize creates table holding the rows of query, and returns
+	// how many.
+	materialize(ctx context.Context, table, query string) (int64, error)
+	// drop drops table if it exists.
+	drop(ctx context.Context, table string) error
+	// describe returns the names and types of the columns of query, in
+	// the engine's type names, without running it.
+	describe(ctx context.Context, query string) (names, types []string, err error)
+	// check binds query (names, types) without running it.
+	check(ctx context.Context, query string) error
+	// fingerprint is a multiset fingerprint of table's columns cols
+	// (quoted): its row count and an exact sum of its rows' hashes.
+	fingerprint(ctx context.Context, table string, cols []string) (*print, error)
+
+	close() error
+}
+
+// template is a compiled part, bound to an iteration's tables (or
+// parenthesized queries) for state, previous.name and delta.name.
+type template func(state, previous, delta string) string
+
+// duckEngine is embedded DuckDB, on one connection: temp tables live per
+// connection, so a run's tables are the connection's own.
+type duckEngine struct {
+	db   *sql.DB
+	conn *sql.Conn
+}
+
+func (d *duckEngine) query(ctx context.Context, q string) (*Result, error) {
+	rows, err := d.conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return ReadRows(rows)
+}
+
+func (d *duckEngine) exec(ctx context.Context, q string) (int64, error) {
+	r, err := d.conn.ExecContext(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := r.RowsAffected()
+	return n, nil
+}
+
+func (d *duckEngine) queryRow(ctx context.Context, q string, dest ...any) error {
+	return d.conn.QueryRowContext(ctx, q).Scan(dest...)
+}
+
+func (d *duckEngine) quote(name string) string { return planner.Quote(name) }
+
+func (d *duckEngine) tableName(name string) string { return name }
+
+// compile binds the user's own text: DuckDB reads the parts as written.
+func (d *duckEngine) compile(q planner.Query) (template, error) { return q.Bind, nil }
+
+func (d *duckEngine) errorOffset(q string, err error) int { return duckOffset(q, err) }
+
+// materialize reads the row count from DuckDB's answer to CREATE TABLE
+// AS, which spares a count(*) of the new table (a statement, a third of a
+// plain iteration's).
+func (d *duckEngine) materialize(ctx context.Context, table, query string) (int64, error) {
+	create := "CREATE TEMP TABLE "
+	if strings.HasPrefix(table, SharedCatalog+".") {
+		create = "CREATE TABLE "
+	}
+	var rows int64
+	err := d.conn.QueryRowContext(ctx, create+table+" AS "+query).Scan(&rows)
+	return rows, err
+}
+
+func (d *duckEngine) drop(ctx context.Context, table string) error {
+	_, err := d.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
+	return err
+}
+
+func (d *duckEngine) describe(ctx context.Context, query string) (names, types []string, err error) {
+	res, err := d.query(ctx, "DESCRIBE "+query)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, row := range res.Rows {
+		names = append(names, fmt.Sprint(row[0]))
+		types = append(types, fmt.Sprint(row[1]))
+	}
+	return names, types, nil
+}
+
+// check is DuckDB's PREPARE: it binds and plans, and runs nothing.
+func (d *duckEngine) check(ctx context.Context, query string) error {
+	stmt, err := d.conn.PrepareContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	return stmt.Close()
+}
+
+// fingerprint sums DuckDB's 64-bit row hashes as HUGEINT, which cannot
+// overflow.
+func (d *duckEngine) fingerprint(ctx context.Context, table string, cols []string) (*print, error) {
+	var fp print
+	var sum any
+	q := fmt.Sprintf("SELECT count(*), COALESCE(sum(hash(%s)), 0) FROM %s", strings.Join(cols, ", "), table)
+	if err := d.conn.QueryRowContext(ctx, q).Scan(&fp.rows, &sum); err != nil {
+		return nil, err
+	}
+	fp.sum = fmt.Sprint(sum)
+	return &fp, nil
+}
+
+func (d *duckEngine) close() error {
+	return errors.Join(d.conn.Close(), d.db.Close())
+}
