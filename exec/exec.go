@@ -56,6 +56,9 @@ func (s *Session) execStatement(ctx context.Context, src string, pos sqlscan.Pos
 	}
 	switch st := st.(type) {
 	case *parser.Passthrough:
+		if s.Engine() == "spark" {
+			return s.passthroughSpark(ctx, st)
+		}
 		if res, ok, err := s.skewSelect(ctx, st); ok {
 			return res, err
 		}
@@ -86,6 +89,9 @@ func (s *Session) execStatement(ctx context.Context, src string, pos sqlscan.Pos
 		plan, err := planner.Build(st.Stmt)
 		if err != nil {
 			return nil, err
+		}
+		if !st.Analyze && s.Engine() == "spark" {
+			return &Result{Text: plan.Explain(s.Settings.List()) + "engine: spark (Spark Connect)\n"}, nil
 		}
 		if !st.Analyze {
 			return &Result{Text: s.skewExplain(ctx, plan, plan.Explain(s.Settings.List())) + s.checkpointPolicy(ctx, plan)}, nil

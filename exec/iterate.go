@@ -42,6 +42,11 @@ type run struct {
 func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *Result, err error) {
 	s.seq++
 	r := &run{s: s, p: p, ctx: ctx, id: s.seq, live: map[string]bool{}, analyze: analyze, start: time.Now()}
+	if r.s.Engine() == "spark" {
+		if err := r.sparkOnly(); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.compile(); err != nil {
 		return nil, err
 	}
@@ -83,7 +88,7 @@ func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *
 // columns' names and types.
 func (r *run) final(final, state string) (*Result, error) {
 	cast := map[string]string{ValuesVarchar: "CAST(COLUMNS(*) AS VARCHAR)", ValuesJSON: "CAST(to_json(COLUMNS(*)) AS VARCHAR)"}[r.s.ValueText]
-	if r.p.Command != "" || cast == "" {
+	if r.p.Command != "" || cast == "" || r.s.Engine() != "duckdb" {
 		return r.s.query(r.ctx, final)
 	}
 	desc, err := r.s.query(r.ctx, "DESCRIBE "+r.bind(r.p.Final, state, "", ""))
@@ -554,6 +559,9 @@ func (r *run) keyed() (string, error) {
 	}
 	if p.StopAfter == k0 {
 		return state, nil
+	}
+	if r.s.KeyedStrategy == KeyedReplace {
+		return r.loop(r.keyedReplace(state, delta, rows, resumed), k0)
 	}
 	if !r.mergeApplies() {
 		return r.loop(r.keyedTables(state, delta, rows, resumed), k0)

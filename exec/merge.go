@@ -57,10 +57,10 @@ func defaultKeyedStrategy() (string, error) {
 	switch v := os.Getenv(KeyedStrategyEnv); v {
 	case "":
 		return KeyedMerge, nil
-	case KeyedMerge, KeyedTables:
+	case KeyedMerge, KeyedTables, KeyedReplace:
 		return v, nil
 	default:
-		return "", fmt.Errorf("%s must be %s or %s, not %q", KeyedStrategyEnv, KeyedMerge, KeyedTables, v)
+		return "", fmt.Errorf("%s must be %s, %s or %s, not %q", KeyedStrategyEnv, KeyedMerge, KeyedTables, KeyedReplace, v)
 	}
 }
 

@@ -1,0 +1,338 @@
+package exec
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/itersql/itersql/internal/duckast"
+	"github.com/itersql/itersql/internal/spark"
+	"github.com/itersql/itersql/internal/sparksql"
+	"github.com/itersql/itersql/internal/sqlscan"
+	"github.com/itersql/itersql/parser"
+	"github.com/itersql/itersql/planner"
+)
+
+// sparkEngine is Apache Spark through Spark Connect (docs/spark.md). Each
+// state is a Parquet table: CREATE TABLE ... USING parquet AS cuts the
+// lineage at every iteration, where views and cached views nest their
+// plans (Spark caps that nesting at 100). Its tables live in the server's
+// shared catalog, so their names carry a tag unique to the session.
+type sparkEngine struct {
+	s   *spark.Session
+	tag string // unique to the session, in every table name
+}
+
+// OpenSpark returns a session on the Spark Connect server at remote
+// ("sc://host:port").
+func OpenSpark(ctx context.Context, remote string) (*Session, error) {
+	sp, err := spark.Connect(ctx, remote)
+	if err != nil {
+		return nil, err
+	}
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		sp.Close()
+		return nil, err
+	}
+	return &Session{eng: &sparkEngine{s: sp, tag: hex.EncodeToString(b[:])}, Settings: DefaultSettings(), KeyedStrategy: KeyedReplace}, nil
+}
+
+// Engine names the database the session runs on: "duckdb" or "spark".
+func (s *Session) Engine() string {
+	if _, ok := s.eng.(*sparkEngine); ok {
+		return "spark"
+	}
+	return "duckdb"
+}
+
+func (e *sparkEngine) query(ctx context.Context, q string) (*Result, error) {
+	sr, err := e.s.Query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Rows: sr.Rows}
+	for _, c := range sr.Columns {
+		res.Columns = append(res.Columns, c.Name)
+		res.Types = append(res.Types, c.Type)
+	}
+	return res, nil
+}
+
+// exec runs a statement; Spark Connect does not say how many rows it
+// changed, so the count is 0.
+func (e *sparkEngine) exec(ctx context.Context, q string) (int64, error) {
+	return 0, e.s.Exec(ctx, q)
+}
+
+func (e *sparkEngine) queryRow(ctx context.Context, q string, dest ...any) error {
+	res, err := e.query(ctx, q)
+	if err != nil {
+		return err
+	}
+	if len(res.Rows) == 0 {
+		return errors.New("spark: the query returned no row")
+	}
+	row := res.Rows[0]
+	if len(row) != len(dest) {
+		return fmt.Errorf("spark: the query returned %d columns, want %d", len(row), len(dest))
+	}
+	for i, d := range dest {
+		if err := assign(d, row[i]); err != nil {
+			return fmt.Errorf("spark: column %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// assign stores a value of Spark's (see spark.Session.Query) in dest.
+func assign(dest, v any) error {
+	switch d := dest.(type) {
+	case *any:
+		*d = v
+	case *int64:
+		switch n := v.(type) {
+		case int64:
+			*d = n
+		case int32:
+			*d = int64(n)
+		case int16:
+			*d = int64(n)
+		case int8:
+			*d = int64(n)
+		default:
+			return fmt.Errorf("%v (%T) is not an integer", v, v)
+		}
+	case *bool:
+		b, ok := v.(bool)
+		if !ok {
+			return fmt.Errorf("%v (%T) is not a boolean", v, v)
+		}
+		*d = b
+	case *string:
+		*d = fmt.Sprint(v)
+	default:
+		return fmt.Errorf("cannot scan into %T", dest)
+	}
+	return nil
+}
+
+func (e *sparkEngine) quote(name string) string {
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
+// tableName puts the session's tag into a run's table name, and keeps it
+// to lower-case letters, digits and '_': Spark's catalog folds case.
+func (e *sparkEngine) tableName(name string) string {
+	name = strings.Replace(name, "__itersql_", "__itersql_"+e.tag+"_", 1)
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '_'
+	}, name)
+}
+
+// compile prints the part, read by DuckDB's parser, as Spark SQL with
+// DuckDB's meaning (internal/sparksql), or refuses it at the construct
+// Spark cannot say. The placeholders print as backquoted names, which the
+// template replaces.
+func (e *sparkEngine) compile(q planner.Query) (template, error) {
+	st, err := parseQuery(q.SQL)
+	if err != nil {
+		return nil, &sqlscan.Error{Pos: q.Pos, Msg: "on Spark: " + err.Error(), Err: err}
+	}
+	text, err := sparksql.Print(st)
+	if err != nil {
+		pos := q.Pos
+		var u *sparksql.UnsupportedError
+		if errors.As(err, &u) && u.Offset >= 0 {
+			pos = q.Origin(u.Offset, planner.StateRef, planner.PreviousRef, planner.DeltaRef)
+		}
+		return nil, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, err), Err: err}
+	}
+	ph := func(ref string) string { return e.quote(strings.Trim(ref, `"`)) }
+	return func(state, previous, delta string) string {
+		return strings.NewReplacer(ph(planner.StateRef), state, ph(planner.PreviousRef), previous, ph(planner.DeltaRef), delta).Replace(text)
+	}, nil
+}
+
+// errorOffset: Spark's errors point into the printed Spark SQL, not into
+// the user's text; the part's start is the best position there is.
+func (e *sparkEngine) errorOffset(string, error) int { return -1 }
+
+// materialize writes the table, then counts it: Spark Connect does not
+// return the rows a CREATE TABLE AS wrote.
+func (e *sparkEngine) materialize(ctx context.Context, table, query string) (int64, error) {
+	if err := e.s.Exec(ctx, "CREATE TABLE "+table+" USING parquet AS "+query); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := e.queryRow(ctx, "SELECT count(*) FROM "+table, &n)
+	return n, err
+}
+
+func (e *sparkEngine) drop(ctx context.Context, table string) error {
+	return e.s.Exec(ctx, "DROP TABLE IF EXISTS "+table)
+}
+
+// describe is DESCRIBE QUERY, which analyzes the query and runs nothing.
+func (e *sparkEngine) describe(ctx context.Context, query string) (names, types []string, err error) {
+	res, err := e.query(ctx, "DESCRIBE QUERY "+query)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, row := range res.Rows {
+		names = append(names, fmt.Sprint(row[0]))
+		types = append(types, fmt.Sprint(row[1]))
+	}
+	return names, types, nil
+}
+
+func (e *sparkEngine) check(ctx context.Context, query string) error {
+	_, _, err := e.describe(ctx, query)
+	return err
+}
+
+// fingerprint sums xxhash64 of the rows as DECIMAL(38,0): under ANSI mode
+// a BIGINT sum overflows with an error, and 2^63 times a billion rows
+// still fits 38 digits.
+func (e *sparkEngine) fingerprint(ctx context.Context, table string, cols []string) (*print, error) {
+	var fp print
+	var sum any
+	q := fmt.Sprintf("SELECT count(*), COALESCE(sum(CAST(xxhash64(%s) AS DECIMAL(38,0))), 0) FROM %s", strings.Join(cols, ", "), table)
+	if err := e.queryRow(ctx, q, &fp.rows, &sum); err != nil {
+		return nil, err
+	}
+	fp.sum = fmt.Sprint(sum)
+	return &fp, nil
+}
+
+func (e *sparkEngine) close() error { return e.s.Close() }
+
+// sparkOnly refuses, before anything runs, what a WITH ITERATE on Spark
+// does not do yet, each with what to do instead.
+func (r *run) sparkOnly() error {
+	p, set := r.p, &r.s.Settings
+	switch {
+	case p.Command != "":
+		return r.errorf(p.Source.Pos, "on Spark, WITH ITERATE runs as a query of its own; inside %s it is not supported yet", p.Command)
+	case set.checkpointing() || set.Resume:
+		return r.errorf(p.Source.Pos, "checkpoints are not supported on Spark yet; SET checkpoint_every = 0")
+	}
+	return nil
+}
+
+// passthroughSpark runs a statement that is not WITH ITERATE on Spark. A
+// query, CREATE TABLE ... AS and INSERT INTO ... with a query are read by
+// DuckDB's parser and printed as Spark SQL with DuckDB's meaning, so a
+// statement means on Spark what it means on DuckDB; CREATE TABLE AS makes
+// a Parquet table. Anything else (SHOW TABLES, DROP TABLE, Spark's own
+// CREATE TABLE ... USING csv, SET spark.*) goes to Spark as written.
+func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) (*Result, error) {
+	stmts, err := sparkStatements(st.SQL)
+	if err != nil {
+		var u *sparksql.UnsupportedError
+		pos := st.Pos
+		var at *offsetError
+		if errors.As(err, &at) {
+			pos = st.Pos.Advance(st.SQL[:at.off])
+		}
+		if errors.As(err, &u) {
+			return nil, &sqlscan.Error{Pos: pos, Msg: "on Spark: " + u.Error(), Err: err}
+		}
+		return nil, positioned(pos, err)
+	}
+	var res *Result
+	for _, q := range stmts {
+		if res, err = s.query(ctx, q); err != nil {
+			return nil, positioned(st.Pos, err)
+		}
+	}
+	return quietCount(st.SQL, res), nil
+}
+
+// offsetError is an error at a byte offset of the statement.
+type offsetError struct {
+	off int
+	err error
+}
+
+func (e *offsetError) Error() string { return e.err.Error() }
+func (e *offsetError) Unwrap() error { return e.err }
+
+// sparkStatements is what runs on Spark for a statement given in DuckDB's
+// SQL (see passthroughSpark).
+func sparkStatements(sql string) ([]string, error) {
+	toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1})
+	if err != nil || len(toks) == 0 {
+		return []string{sql}, nil
+	}
+	printAt := func(from int) (string, error) {
+		st, err := parseQuery(sql[from:])
+		if err != nil {
+			return "", &offsetError{off: from, err: err}
+		}
+		text, err := sparksql.Print(st)
+		if err != nil {
+			var u *sparksql.UnsupportedError
+			if errors.As(err, &u) && u.Offset >= 0 {
+				return "", &offsetError{off: from + u.Offset, err: err}
+			}
+			return "", &offsetError{off: from, err: err}
+		}
+		return text, nil
+	}
+	word := func(i int, w string) bool { return i < len(toks) && toks[i].Is(w) }
+	isQuery := func(i int) bool {
+		return word(i, "SELECT") || word(i, "WITH") || word(i, "FROM") || word(i, "VALUES") || (i < len(toks) && toks[i].Text == "(")
+	}
+	switch {
+	case isQuery(0):
+		q, err := printAt(toks[0].Off)
+		return []string{q}, err
+	case word(0, "CREATE"):
+		i, replace := 1, false
+		if word(1, "OR") && word(2, "REPLACE") {
+			i, replace = 3, true
+		}
+		if !word(i, "TABLE") || !word(i+2, "AS") || !isQuery(i+3) {
+			break
+		}
+		name := sql[toks[i+1].Off : toks[i+1].Off+len(toks[i+1].Text)]
+		q, err := printAt(toks[i+3].Off)
+		if err != nil {
+			return nil, err
+		}
+		create := "CREATE TABLE " + name + " USING parquet AS " + q
+		if replace {
+			return []string{"DROP TABLE IF EXISTS " + name, create}, nil
+		}
+		return []string{create}, nil
+	case word(0, "INSERT") && word(1, "INTO") && isQuery(3):
+		q, err := printAt(toks[3].Off)
+		if err != nil {
+			return nil, err
+		}
+		return []string{"INSERT INTO " + sql[toks[2].Off:toks[2].Off+len(toks[2].Text)] + " " + q}, nil
+	}
+	return []string{sql}, nil
+}
+
+// parseQuery reads text, one query, with DuckDB's parser.
+func parseQuery(text string) (duckast.Statement, error) {
+	sts, err := duckast.Parse(text)
+	if err != nil {
+		return duckast.Statement{}, err
+	}
+	if len(sts) != 1 {
+		return duckast.Statement{}, fmt.Errorf("want one query, got %d statements", len(sts))
+	}
+	return sts[0], nil
+}
