@@ -212,7 +212,7 @@ func (r *run) skewRelease() error {
 
 // skewFinal returns the final query to run on state, split if it can be.
 func (r *run) skewFinal(state string) (string, error) {
-	final := r.p.Final.Bind(state, "", "")
+	final := r.bind(r.p.Final, state, "", "")
 	if r.skew == nil {
 		return final, nil
 	}

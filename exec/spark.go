@@ -150,12 +150,13 @@ func (e *sparkEngine) compile(q planner.Query) (template, error) {
 	}
 	text, err := sparksql.Print(st)
 	if err != nil {
-		pos := q.Pos
+		pos, msg := q.Pos, err.Error()
 		var u *sparksql.UnsupportedError
 		if errors.As(err, &u) && u.Offset >= 0 {
 			pos = q.Origin(u.Offset, planner.StateRef, planner.PreviousRef, planner.DeltaRef)
+			msg = u.Construct + " has no Spark SQL equivalent"
 		}
-		return nil, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, err), Err: err}
+		return nil, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
 	}
 	ph := func(ref string) string { return e.quote(strings.Trim(ref, `"`)) }
 	return func(state, previous, delta string) string {
@@ -245,7 +246,7 @@ func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) 
 			pos = st.Pos.Advance(st.SQL[:at.off])
 		}
 		if errors.As(err, &u) {
-			return nil, &sqlscan.Error{Pos: pos, Msg: "on Spark: " + u.Error(), Err: err}
+			return nil, &sqlscan.Error{Pos: pos, Msg: "on Spark: " + u.Construct + " has no Spark SQL equivalent", Err: err}
 		}
 		return nil, positioned(pos, err)
 	}

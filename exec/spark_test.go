@@ -1,0 +1,192 @@
+package exec_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/itersql/itersql/exec"
+	"github.com/itersql/itersql/internal/spark/sparktest"
+	"github.com/itersql/itersql/internal/sqlscan"
+)
+
+// sparkSession opens an itersql session on the test's Spark server.
+func sparkSession(t *testing.T) *exec.Session {
+	t.Helper()
+	remote := sparktest.Remote(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := exec.OpenSpark(ctx, remote)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+func run(t *testing.T, s *exec.Session, sql string) (*exec.Result, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	return s.Exec(ctx, sql, sqlscan.Pos{Line: 1, Col: 1})
+}
+
+// rowsText is a result's rows as text, one row a line, values as Go
+// prints them after the engine-neutral normalisation of numbers.
+func rowsText(res *exec.Result) string {
+	var b strings.Builder
+	for _, row := range res.Rows {
+		for i, v := range row {
+			if i > 0 {
+				b.WriteString("|")
+			}
+			fmt.Fprint(&b, v)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func TestSparkIterate(t *testing.T) {
+	sp := sparkSession(t)
+	graph := "CREATE OR REPLACE TABLE itersql_test_edges AS SELECT * FROM (VALUES (1, 2), (2, 3), (4, 5), (6, 6), (3, 1)) AS e(src, dst)"
+	for _, tc := range []struct{ name, setup, q string }{
+		{"counter", "", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 5 ITERATIONS) SELECT * FROM t`},
+		{"plain fixpoint", "", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT least(i + 1, 3) FROM t UNTIL FIXPOINT) SELECT * FROM t`},
+		{"keyed components", graph, `WITH ITERATE cc(v, c) KEY (v) AS (
+			SELECT src, src FROM itersql_test_edges UNION SELECT dst, dst FROM itersql_test_edges
+			ITERATE SELECT e.dst, min(cc.c) FROM delta.cc JOIN itersql_test_edges e ON cc.v = e.src JOIN cc AS cur ON cur.v = e.dst
+				WHERE cc.c < cur.c GROUP BY e.dst
+			UNTIL FIXPOINT) SELECT c, count(*) AS n FROM cc GROUP BY c ORDER BY c`},
+		{"until condition on delta", "", `WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 0 UNION ALL SELECT 2, 0
+			ITERATE SELECT k, v + 1 FROM t WHERE v < 5 UNTIL (SELECT count(*) FROM delta.t) < 2) SELECT * FROM t ORDER BY k`},
+		{"until condition on previous", "", `WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 0 UNION ALL SELECT 2, 10
+			ITERATE SELECT k, v + 1 FROM t UNTIL (SELECT sum(v) FROM previous.t) >= 14) SELECT * FROM t ORDER BY k`},
+		{"keyed duplicate key", "", `WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 0
+			ITERATE SELECT 1, v + 1 FROM t UNION ALL SELECT 1, v FROM t UNTIL 3 ITERATIONS) SELECT * FROM t`},
+		{"types", "", `WITH ITERATE t(i, d, s) AS (SELECT 0, CAST(1.5 AS DECIMAL(10,2)), 'a'
+			ITERATE SELECT i + 1, d * 2, s || 'b' FROM t UNTIL 3 ITERATIONS) SELECT * FROM t`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			duck, err := exec.Open("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer duck.Close()
+			// DuckDB's own text of each value: Spark's DECIMAL comes as
+			// its exact text too.
+			duck.ValueText = exec.ValuesVarchar
+			if tc.setup != "" {
+				if _, err := run(t, duck, tc.setup); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, wantErr := run(t, duck, tc.q)
+			if tc.setup != "" {
+				if _, err := run(t, sp, tc.setup); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := run(t, sp, tc.q)
+			if (err != nil) != (wantErr != nil) {
+				t.Fatalf("spark error %v, duckdb error %v", err, wantErr)
+			}
+			if err != nil {
+				if err.Error() != wantErr.Error() {
+					t.Errorf("errors differ:\nspark:  %v\nduckdb: %v", err, wantErr)
+				}
+				assertNoSparkTables(t, sp)
+				return
+			}
+			if g, w := rowsText(got), rowsText(want); g != w {
+				t.Errorf("spark:\n%s\nduckdb:\n%s", g, w)
+			}
+			if g, w := len(got.Stats), len(want.Stats); g != w {
+				t.Errorf("spark ran %d iterations, duckdb %d", g, w)
+			}
+			for i := range got.Stats {
+				if i < len(want.Stats) && (got.Stats[i].Rows != want.Stats[i].Rows || got.Stats[i].Changed != want.Stats[i].Changed) {
+					t.Errorf("iteration %d: spark %+v, duckdb %+v", i, got.Stats[i], want.Stats[i])
+				}
+			}
+			assertNoSparkTables(t, sp)
+		})
+	}
+}
+
+// assertNoSparkTables fails if a run left a table of itersql's on the
+// server.
+func assertNoSparkTables(t *testing.T, sp *exec.Session) {
+	t.Helper()
+	res, err := run(t, sp, "SHOW TABLES LIKE '__itersql*'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) > 0 {
+		t.Errorf("tables left on Spark: %v", res.Rows)
+	}
+}
+
+// TestSparkRefusesBeforeRunning: what Spark cannot run with DuckDB's
+// meaning, or what is not built on Spark, is an error at its position
+// before anything runs.
+func TestSparkRefusesBeforeRunning(t *testing.T) {
+	sp := sparkSession(t)
+	for _, tc := range []struct{ name, setup, q, want string }{
+		{"construct with no Spark equivalent", "", "WITH ITERATE t(i) AS (SELECT 0\nITERATE SELECT list_sort([i]) [1] FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",
+			"2:16: step of WITH ITERATE on Spark: function list_sort has no Spark SQL equivalent"},
+		{"checkpoints", "SET checkpoint_every = 5", "WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",
+			"1:1: checkpoints are not supported on Spark yet"},
+		{"inside CREATE TABLE", "", "CREATE TABLE x AS WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",
+			"inside CREATE it is not supported yet"},
+		{"skew_join on", "SET skew_join = on", "WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 1 ITERATE SELECT t.k, t.v FROM t JOIN t AS u ON t.k = u.k UNTIL 2 ITERATIONS) SELECT * FROM t",
+			"skew_join = on is not supported on Spark yet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.setup != "" {
+				if _, err := run(t, sp, tc.setup); err != nil {
+					t.Fatal(err)
+				}
+				name := strings.Fields(tc.setup)[1]
+				defer run(t, sp, "SET "+name+" = "+map[string]string{"checkpoint_every": "0", "skew_join": "auto"}[name])
+			}
+			began := sp.Counters()
+			_, err := run(t, sp, tc.q)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got error %v, want one containing %q", err, tc.want)
+			}
+			if c := sp.Counters(); c.TablesCreated != began.TablesCreated {
+				t.Errorf("%d tables were made before the error", c.TablesCreated-began.TablesCreated)
+			}
+			assertNoSparkTables(t, sp)
+		})
+	}
+}
+
+// TestSparkCancel: a cancelled run stops on the server and leaves no table.
+func TestSparkCancel(t *testing.T) {
+	sp := sparkSession(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	sp.Progress = func(_ string, st exec.IterStat, _ time.Duration) {
+		if st.Iteration == 2 {
+			cancel()
+		}
+	}
+	_, err := sp.Exec(ctx, "WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 1000 ITERATIONS) SELECT * FROM t", sqlscan.Pos{Line: 1, Col: 1})
+	if err == nil || !strings.Contains(err.Error(), "canceled at iteration") {
+		t.Fatalf("got %v, want a cancel", err)
+	}
+	sp.Progress = nil
+	assertNoSparkTables(t, sp)
+	// The session goes on.
+	res, err := run(t, sp, "SELECT 1 + 1 AS two")
+	if err != nil || rowsText(res) != "2\n" {
+		t.Fatalf("after the cancel: %v %v", res, err)
+	}
+}
