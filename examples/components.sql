@@ -1,10 +1,10 @@
 -- Connected components of the Facebook ego network, keyed and semi-naive:
 -- each step only looks at the vertices whose label changed last time.
 -- Run from this folder: go run ../cmd/itersql -f components.sql
-CREATE TABLE edges AS
+CREATE OR REPLACE TABLE edges AS
     SELECT src, dst FROM read_csv('data/facebook.csv.gz')
     UNION SELECT dst, src FROM read_csv('data/facebook.csv.gz');
-CREATE TABLE nodes AS SELECT DISTINCT src AS id FROM edges;
+CREATE OR REPLACE TABLE nodes AS SELECT DISTINCT src AS id FROM edges;
 
 WITH ITERATE cc(id, comp) KEY (id) AS (
     SELECT id, id FROM nodes

@@ -1,10 +1,10 @@
 -- PageRank on the Facebook ego network (LDBC semantics: start at 1/|V|,
 -- damping 0.85, the rank of dead ends spread evenly), 20 iterations or
 -- until no rank moves by more than 1e-12.
-CREATE TABLE edges AS
+CREATE OR REPLACE TABLE edges AS
     SELECT src, dst FROM read_csv('data/facebook.csv.gz')
     UNION SELECT dst, src FROM read_csv('data/facebook.csv.gz');
-CREATE TABLE nodes AS SELECT DISTINCT src AS id FROM edges;
+CREATE OR REPLACE TABLE nodes AS SELECT DISTINCT src AS id FROM edges;
 
 WITH ITERATE pr(id, rank) AS (
     SELECT id, 1.0 / (SELECT COUNT(*) FROM nodes) FROM nodes

@@ -1,7 +1,7 @@
 -- Hop distances from vertex 0 of the Facebook ego network (single-source
 -- shortest paths with unit weights), keyed: a vertex enters the delta when
 -- a shorter path to it is found.
-CREATE TABLE edges AS
+CREATE OR REPLACE TABLE edges AS
     SELECT src, dst FROM read_csv('data/facebook.csv.gz')
     UNION SELECT dst, src FROM read_csv('data/facebook.csv.gz');
 

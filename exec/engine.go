@@ -31,7 +31,7 @@ type engine interface {
 	// compile makes a part of a plan the engine's SQL, once per run:
 	// the template binds it to each iteration's tables. A part the
 	// engine cannot run is an error before anything runs.
-	compile(q planner.Query) (template, error)
+	compile(ctx context.Context, q planner.Query) (template, error)
 	// errorOffset is the byte offset in q that err points at, or -1.
 	errorOffset(q string, err error) int
 
@@ -89,7 +89,9 @@ func (d *duckEngine) quote(name string) string { return planner.Quote(name) }
 func (d *duckEngine) tableName(name string) string { return name }
 
 // compile binds the user's own text: DuckDB reads the parts as written.
-func (d *duckEngine) compile(q planner.Query) (template, error) { return q.Bind, nil }
+func (d *duckEngine) compile(_ context.Context, q planner.Query) (template, error) {
+	return q.Bind, nil
+}
 
 func (d *duckEngine) errorOffset(q string, err error) int { return duckOffset(q, err) }
 

@@ -792,7 +792,7 @@ func (r *run) compile() error {
 	}
 	r.parts = map[sqlscan.Pos]template{}
 	for _, q := range qs {
-		t, err := r.s.eng.compile(q)
+		t, err := r.s.eng.compile(r.ctx, q)
 		if err != nil {
 			return err
 		}

@@ -101,8 +101,14 @@ func (s *Session) attachShared(ctx context.Context) error {
 	return nil
 }
 
-// Open opens path ("" for in memory) and returns a session on it.
+// Open returns a session on path: a DuckDB database file ("" for one in
+// memory), or a Spark Connect server given as sc://host:port.
 func Open(path string) (*Session, error) {
+	if strings.HasPrefix(path, "sc://") {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		return OpenSpark(ctx, path)
+	}
 	connector, err := duckdb.NewConnector(path, nil)
 	if err != nil {
 		return nil, fmt.Errorf("open %q: %w", path, err)

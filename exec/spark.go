@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/itersql/itersql/internal/duckast"
@@ -22,8 +24,9 @@ import (
 // plans (Spark caps that nesting at 100). Its tables live in the server's
 // shared catalog, so their names carry a tag unique to the session.
 type sparkEngine struct {
-	s   *spark.Session
-	tag string // unique to the session, in every table name
+	s     *spark.Session
+	tag   string            // unique to the session, in every table name
+	files map[string]string // "format path" -> its temporary view (sparkEngine.file)
 }
 
 // OpenSpark returns a session on the Spark Connect server at remote
@@ -38,7 +41,7 @@ func OpenSpark(ctx context.Context, remote string) (*Session, error) {
 		sp.Close()
 		return nil, err
 	}
-	return &Session{eng: &sparkEngine{s: sp, tag: hex.EncodeToString(b[:])}, Settings: DefaultSettings(), KeyedStrategy: KeyedReplace}, nil
+	return &Session{eng: &sparkEngine{s: sp, tag: hex.EncodeToString(b[:]), files: map[string]string{}}, Settings: DefaultSettings(), KeyedStrategy: KeyedReplace}, nil
 }
 
 // Engine names the database the session runs on: "duckdb" or "spark".
@@ -143,12 +146,12 @@ func (e *sparkEngine) tableName(name string) string {
 // DuckDB's meaning (internal/sparksql), or refuses it at the construct
 // Spark cannot say. The placeholders print as backquoted names, which the
 // template replaces.
-func (e *sparkEngine) compile(q planner.Query) (template, error) {
+func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (template, error) {
 	st, err := parseQuery(q.SQL)
 	if err != nil {
 		return nil, &sqlscan.Error{Pos: q.Pos, Msg: "on Spark: " + err.Error(), Err: err}
 	}
-	text, err := sparksql.Print(st)
+	text, err := e.print(ctx, st)
 	if err != nil {
 		pos, msg := q.Pos, err.Error()
 		var u *sparksql.UnsupportedError
@@ -162,6 +165,44 @@ func (e *sparkEngine) compile(q planner.Query) (template, error) {
 	return func(state, previous, delta string) string {
 		return strings.NewReplacer(ph(planner.StateRef), state, ph(planner.PreviousRef), previous, ph(planner.DeltaRef), delta).Replace(text)
 	}, nil
+}
+
+// print is st in Spark SQL; the files it reads become views (file).
+func (e *sparkEngine) print(ctx context.Context, st duckast.Statement) (string, error) {
+	return sparksql.PrintFiles(st, func(format, path string) (string, error) { return e.file(ctx, format, path) })
+}
+
+// file is a temporary view of the session over a file that DuckDB's
+// read_csv or read_parquet reads: Spark's reader, with a header and
+// inferred types for CSV (DuckDB sniffs both). A relative path is the
+// client's, as in DuckDB, so it is made absolute: the server shares this
+// machine's files only when it runs on it (a cluster needs paths that its
+// nodes can read). A view lives as long as the session.
+func (e *sparkEngine) file(ctx context.Context, format, path string) (string, error) {
+	if !strings.Contains(path, "://") {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return "", err
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return "", err
+		}
+		path = abs
+	}
+	key := format + " " + path
+	if v, ok := e.files[key]; ok {
+		return v, nil
+	}
+	view := fmt.Sprintf("__itersql_%s_file%d", e.tag, len(e.files)+1)
+	opts := "path " + sqlString(path)
+	if format == "csv" {
+		opts += ", header 'true', inferSchema 'true'"
+	}
+	if err := e.s.Exec(ctx, fmt.Sprintf("CREATE TEMPORARY VIEW %s USING %s OPTIONS (%s)", e.quote(view), format, opts)); err != nil {
+		return "", err
+	}
+	e.files[key] = view
+	return view, nil
 }
 
 // errorOffset: Spark's errors point into the printed Spark SQL, not into
@@ -237,7 +278,7 @@ func (r *run) sparkOnly() error {
 // a Parquet table. Anything else (SHOW TABLES, DROP TABLE, Spark's own
 // CREATE TABLE ... USING csv, SET spark.*) goes to Spark as written.
 func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) (*Result, error) {
-	stmts, err := sparkStatements(st.SQL)
+	stmts, err := s.eng.(*sparkEngine).statements(ctx, st.SQL)
 	if err != nil {
 		var u *sparksql.UnsupportedError
 		pos := st.Pos
@@ -268,9 +309,9 @@ type offsetError struct {
 func (e *offsetError) Error() string { return e.err.Error() }
 func (e *offsetError) Unwrap() error { return e.err }
 
-// sparkStatements is what runs on Spark for a statement given in DuckDB's
+// statements is what runs on Spark for a statement given in DuckDB's
 // SQL (see passthroughSpark).
-func sparkStatements(sql string) ([]string, error) {
+func (e *sparkEngine) statements(ctx context.Context, sql string) ([]string, error) {
 	toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1})
 	if err != nil || len(toks) == 0 {
 		return []string{sql}, nil
@@ -280,7 +321,7 @@ func sparkStatements(sql string) ([]string, error) {
 		if err != nil {
 			return "", &offsetError{off: from, err: err}
 		}
-		text, err := sparksql.Print(st)
+		text, err := e.print(ctx, st)
 		if err != nil {
 			var u *sparksql.UnsupportedError
 			if errors.As(err, &u) && u.Offset >= 0 {

@@ -40,11 +40,14 @@ const usage = `Usage:
   itersql [flags] [DBFILE] -c SQL       run SQL, then exit
   itersql [flags] [DBFILE] -f FILE      run a script file, then exit
   itersql [flags] [DBFILE] < FILE       run the script piped on stdin, then exit
+  itersql [flags] sc://HOST:PORT ...    the same on Apache Spark, through Spark Connect
   itersql test [-update] PATH...        run golden tests: each NAME.sql against NAME.golden
 
 DBFILE is a DuckDB database file, created if missing. Without it the
-database lives in memory and is gone at exit. Flags may come before or
-after DBFILE, with one dash or two.
+database lives in memory and is gone at exit. sc://HOST:PORT (or
+--remote sc://HOST:PORT) runs every statement on a Spark Connect server
+instead (docs/spark.md). Flags may come before or after DBFILE, with one
+dash or two.
 
 Flags:
   -c SQL, -s SQL          run SQL (statements separated by ';', dot commands allowed);
@@ -61,6 +64,7 @@ Flags:
                           statement runs and the exit status is 1 if any failed
   -echo                   print each statement and dot command before running it
   -readonly               open DBFILE read-only (DuckDB's access_mode=read_only)
+  --remote sc://HOST:PORT run on a Spark Connect server (same as giving sc://HOST:PORT)
   --max-iterations N      WITH ITERATE runaway guard (SET max_iterations; default 10000)
   --max-state-rows N      error when an iteration state exceeds N rows (0 = no limit)
   --progress auto|on|off  live progress on stderr while iterating: a bar with ETA for
@@ -171,6 +175,13 @@ func parse(args []string) (*options, error) {
 		return err
 	})
 	fs.BoolVar(&o.readonly, "readonly", false, "")
+	fs.Func("remote", "", func(v string) error {
+		if !strings.HasPrefix(v, "sc://") {
+			return fmt.Errorf("want --remote sc://host:port, not %q", v)
+		}
+		o.dbfile = v
+		return nil
+	})
 	fs.BoolVar(&o.echo, "echo", false, "")
 	fs.Func("max-iterations", "", settingFlag(o, "max_iterations"))
 	fs.Func("max-state-rows", "", settingFlag(o, "max_state_rows"))
@@ -220,12 +231,18 @@ func parse(args []string) (*options, error) {
 	switch len(positional) {
 	case 0:
 	case 1:
+		if o.dbfile != "" {
+			return nil, usageErrorf("both --remote %s and DBFILE %s: give one", o.dbfile, positional[0])
+		}
 		o.dbfile = positional[0]
 	default:
 		return nil, usageErrorf("too many arguments: %s (one DBFILE at most; SQL goes in -c \"...\")", strings.Join(positional, " "))
 	}
 	if o.hasCommand && o.file != "" {
 		return nil, usageErrorf("-c and -f cannot be used together")
+	}
+	if o.readonly && strings.HasPrefix(o.dbfile, "sc://") {
+		return nil, usageErrorf("-readonly opens a DuckDB file; it has no meaning on Spark (%s)", o.dbfile)
 	}
 	return o, nil
 }

@@ -154,18 +154,6 @@ func cmdExit(h *Handler, _ *input, args []string) error {
 	return errExit
 }
 
-// userObjects lists the user's tables and views. The engine's own temp
-// tables (__itersql_*) are an implementation detail and are left out;
-// DuckDB's internal catalog objects too.
-const userObjects = `
-SELECT CASE WHEN schema_name = 'main' THEN name ELSE schema_name || '.' || name END AS name, name AS bare, sql, kind
-FROM (
-  SELECT schema_name, table_name AS name, sql, 0 AS kind FROM duckdb_tables()
-  WHERE NOT internal AND table_name NOT LIKE '\_\_itersql\_%' ESCAPE '\'
-  UNION ALL
-  SELECT schema_name, view_name, sql, 1 FROM duckdb_views() WHERE NOT internal
-)`
-
 // cmdTables lists names in columns, down then across, as DuckDB's and
 // sqlite's .tables do; whatever the output mode, since it is a listing
 // for people, not a result.
@@ -177,13 +165,11 @@ func cmdTables(h *Handler, _ *input, args []string) error {
 	if len(args) == 1 {
 		pattern = args[0]
 	}
-	rows, err := h.query("SELECT DISTINCT name FROM ("+userObjects+") WHERE name LIKE $1 OR bare LIKE $1 ORDER BY name", []any{pattern})
+	ctx, stop := h.context()
+	defer stop()
+	names, err := h.Sess.Tables(ctx, pattern)
 	if err != nil {
 		return err
-	}
-	names := make([]string, len(rows))
-	for i, r := range rows {
-		names[i], _ = r[0].(string)
 	}
 	width := 80
 	if h.Width != nil {
@@ -223,49 +209,24 @@ func cmdSchema(h *Handler, _ *input, args []string) error {
 	if err := wantArgs(args, 0, 1, ".schema [TABLE]"); err != nil {
 		return err
 	}
-	q := "SELECT sql FROM (" + userObjects + `
-  UNION ALL
-  SELECT table_name, table_name, sql, 2 FROM duckdb_indexes() WHERE sql IS NOT NULL
-) WHERE $1 = '' OR lower(bare) = lower($1) OR lower(name) = lower($1) ORDER BY kind, name`
 	name := ""
 	if len(args) == 1 {
 		name = args[0]
 	}
-	rows, err := h.query(q, []any{name})
+	ctx, stop := h.context()
+	defer stop()
+	stmts, err := h.Sess.Schema(ctx, name)
 	if err != nil {
 		return err
 	}
-	if name != "" && len(rows) == 0 {
-		return fmt.Errorf("no table or view named %q", name)
-	}
-	for _, r := range rows {
-		s, _ := r[0].(string)
-		s = strings.TrimSpace(s)
-		if !strings.HasSuffix(s, ";") {
-			s += ";"
-		}
-		if _, err := fmt.Fprintln(h.Out, s); err != nil {
+	for _, st := range stmts {
+		if _, err := fmt.Fprintln(h.Out, st); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// query runs catalog SQL for a dot command on the session's connection
-// (the one that sees its temp tables).
-func (h *Handler) query(q string, params []any) ([][]any, error) {
-	ctx, stop := h.context()
-	defer stop()
-	rows, err := h.Sess.Conn().QueryContext(ctx, q, params...)
-	if err != nil {
-		return nil, fmt.Errorf("query catalog: %w", err)
-	}
-	res, err := exec.ReadRows(rows)
-	if err != nil {
-		return nil, fmt.Errorf("query catalog: %w", err)
-	}
-	return res.Rows, nil
-}
 
 func cmdMode(h *Handler, _ *input, args []string) error {
 	if err := wantArgs(args, 0, 1, ".mode [duckbox|box|table|csv|json|markdown|line|list]"); err != nil {

@@ -46,6 +46,11 @@ func (h *Handler) asText(ctx context.Context, st sqlscan.Statement) (q textQuery
 	if h.Sess.Settings.SkewJoin == "on" {
 		return q, false
 	}
+	// On Spark a statement runs through the session's translation to
+	// Spark SQL, and values come back as Spark gives them.
+	if h.Sess.Engine() != "duckdb" {
+		return q, false
+	}
 	toks, err := sqlscan.Tokens(st.Text, st.Pos)
 	if err != nil || len(toks) == 0 {
 		return q, false

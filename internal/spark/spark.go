@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,7 +140,7 @@ func (s *Session) Exec(ctx context.Context, statement string) error {
 	defer s.interruptOnCancel(ctx)()
 	_, err := s.session.Sql(ctx, statement)
 	if err != nil {
-		return fmt.Errorf("spark: %w", err)
+		return serverError(err)
 	}
 	return nil
 }
@@ -153,13 +154,13 @@ func (s *Session) Query(ctx context.Context, statement string) (*Result, error) 
 	defer s.interruptOnCancel(ctx)()
 	df, err := s.session.Sql(ctx, statement)
 	if err != nil {
-		return nil, fmt.Errorf("spark: %w", err)
+		return nil, serverError(err)
 	}
 	// The rows come as Arrow, whose schema keeps what the client's own
 	// schema and rows lose: a DECIMAL's precision and scale.
 	table, err := df.ToArrow(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("spark: %w", err)
+		return nil, serverError(err)
 	}
 	if table == nil || *table == nil {
 		// No batch came back, so no Arrow schema: ask for the schema.
@@ -347,4 +348,32 @@ type learningStream struct {
 func (l *learningStream) SendMsg(m any) error {
 	l.s.learn(m)
 	return l.ClientStream.SendMsg(m)
+}
+
+// Error is an error of the server, with its message cut to what a user
+// reads: the client repeats the whole statement and the error class
+// ("execution error: failed to execute sql: <the SQL>: execution error:
+// [CLASS] [CLASS] message SQLSTATE: x. SQLSTATE: x").
+type Error struct {
+	Msg string
+	Err error
+}
+
+func (e *Error) Error() string { return "spark: " + e.Msg }
+func (e *Error) Unwrap() error { return e.Err }
+
+var (
+	clientPrefix = regexp.MustCompile(`(?s)^.*execution error: `)
+	doubleClass  = regexp.MustCompile(`^(\[[A-Z_.]+\]) (\[[A-Z_.]+\]) `)
+	sqlState     = regexp.MustCompile(`(?s)(\s*SQLSTATE: \w+\.?)+\s*$`)
+)
+
+func serverError(err error) error {
+	msg := err.Error()
+	msg = clientPrefix.ReplaceAllString(msg, "")
+	if m := doubleClass.FindStringSubmatch(msg); m != nil && m[1] == m[2] {
+		msg = m[1] + " " + msg[len(m[0]):]
+	}
+	msg = strings.TrimSpace(sqlState.ReplaceAllString(msg, ""))
+	return &Error{Msg: msg, Err: err}
 }

@@ -52,12 +52,23 @@ func (e *UnsupportedError) Error() string {
 
 // Print returns the Spark SQL of st, or an *UnsupportedError for the first
 // construct (in print order) that Spark cannot run with DuckDB's meaning.
-func Print(st duckast.Statement) (sql string, err error) {
+func Print(st duckast.Statement) (sql string, err error) { return PrintFiles(st, nil) }
+
+// Files makes a relation Spark can read for one of DuckDB's file readers,
+// read_csv('path') or read_parquet('path') (format "csv" or "parquet"): a
+// view the caller creates on the server, or an error. Spark has no table
+// function that reads a file with a header, so printing alone cannot say
+// it.
+type Files func(format, path string) (relation string, err error)
+
+// PrintFiles is Print with DuckDB's read_csv and read_parquet of one
+// literal path, and nothing else, given to files (nil: refused).
+func PrintFiles(st duckast.Statement, files Files) (sql string, err error) {
 	n := st.Node()
 	if n == nil {
 		return "", &UnsupportedError{Construct: "a statement with no query node", Offset: -1}
 	}
-	p := &printer{loc: -1}
+	p := &printer{loc: -1, files: files}
 	defer func() {
 		if r := recover(); r != nil {
 			u, ok := r.(*UnsupportedError)
@@ -74,8 +85,9 @@ func Print(st duckast.Statement) (sql string, err error) {
 // printer writes Spark SQL. loc is the query_location of the innermost
 // node being printed that has one, for errors on nodes that have none.
 type printer struct {
-	b   strings.Builder
-	loc int
+	b     strings.Builder
+	loc   int
+	files Files
 }
 
 func (p *printer) w(s ...string) {
@@ -567,6 +579,10 @@ func (p *printer) tableFunction(t duckast.Node) {
 	f := duckast.Obj(t, "function")
 	name := strings.ToLower(duckast.Str(f, "function_name"))
 	args := duckast.List(f, "children")
+	if format := strings.TrimPrefix(name, "read_"); (format == "csv" || format == "parquet") && p.files != nil {
+		p.file(t, name, format, args)
+		return
+	}
 	if name != "range" || len(args) < 1 || len(args) > 3 {
 		p.unsupported(t, "table function %s", name)
 	}
@@ -578,6 +594,32 @@ func (p *printer) tableFunction(t duckast.Node) {
 		a = "range"
 	}
 	p.w(" AS ", ident(a))
+	if cols := stringList(duckast.List(t, "column_name_alias")); len(cols) > 0 {
+		p.w("(", identList(cols), ")")
+	}
+}
+
+// file prints read_csv('path') or read_parquet('path') as the relation
+// p.files makes for it, under the alias DuckDB gives it.
+func (p *printer) file(t duckast.Node, name, format string, args []any) {
+	var path string
+	if len(args) == 1 {
+		if c, _ := args[0].(duckast.Node); duckast.Str(c, "class") == "CONSTANT" {
+			path, _ = duckast.Obj(c, "value")["value"].(string)
+		}
+	}
+	if path == "" {
+		p.unsupported(t, "%s with other arguments than one literal path", name)
+	}
+	rel, err := p.files(format, path)
+	if err != nil {
+		p.unsupported(t, "%s('%s'): %v", name, path, err)
+	}
+	a := duckast.Str(t, "alias")
+	if a == "" {
+		a = name
+	}
+	p.w(ident(rel), " AS ", ident(a))
 	if cols := stringList(duckast.List(t, "column_name_alias")); len(cols) > 0 {
 		p.w("(", identList(cols), ")")
 	}
