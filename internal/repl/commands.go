@@ -227,7 +227,6 @@ func cmdSchema(h *Handler, _ *input, args []string) error {
 	return nil
 }
 
-
 func cmdMode(h *Handler, _ *input, args []string) error {
 	if err := wantArgs(args, 0, 1, ".mode [duckbox|box|table|csv|json|markdown|line|list]"); err != nil {
 		return err
