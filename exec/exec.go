@@ -91,7 +91,7 @@ func (s *Session) execStatement(ctx context.Context, src string, pos sqlscan.Pos
 			return nil, err
 		}
 		if !st.Analyze && s.Engine() == "spark" {
-			return &Result{Text: plan.Explain(s.Settings.List()) + "engine: spark (Spark Connect)\n"}, nil
+			return &Result{Text: strings.TrimRight(plan.Explain(s.Settings.List()), "\n") + "\nengine: spark (Spark Connect)\n"}, nil
 		}
 		if !st.Analyze {
 			return &Result{Text: s.skewExplain(ctx, plan, plan.Explain(s.Settings.List())) + s.checkpointPolicy(ctx, plan)}, nil

@@ -147,16 +147,28 @@ func (e *sparkEngine) tableName(name string) string {
 // Spark cannot say. The placeholders print as backquoted names, which the
 // template replaces.
 func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (template, error) {
-	st, err := parseQuery(q.SQL)
-	if err != nil {
-		return nil, &sqlscan.Error{Pos: q.Pos, Msg: "on Spark: " + err.Error(), Err: err}
+	// A final query inside CREATE TABLE AS or INSERT INTO is translated
+	// as those statements are (statements).
+	stmts, translated, err := e.statements(ctx, q.SQL)
+	var text string
+	switch {
+	case err != nil:
+	case !translated:
+		// Spark would run DuckDB's SQL as it is.
+		err = errors.New("not a statement itersql translates to Spark SQL")
+	case len(stmts) != 1:
+		err = errors.New("CREATE OR REPLACE TABLE ... AS WITH ITERATE is not supported on Spark yet (DROP TABLE first, then CREATE TABLE ... AS)")
+	default:
+		text = stmts[0]
 	}
-	text, err := e.print(ctx, st)
 	if err != nil {
 		pos, msg := q.Pos, err.Error()
+		var at *offsetError
+		if errors.As(err, &at) {
+			pos, msg = q.Origin(at.off, planner.StateRef, planner.PreviousRef, planner.DeltaRef), at.err.Error()
+		}
 		var u *sparksql.UnsupportedError
-		if errors.As(err, &u) && u.Offset >= 0 {
-			pos = q.Origin(u.Offset, planner.StateRef, planner.PreviousRef, planner.DeltaRef)
+		if errors.As(err, &u) {
 			msg = u.Construct + " has no Spark SQL equivalent"
 		}
 		return nil, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
@@ -198,7 +210,33 @@ func (e *sparkEngine) file(ctx context.Context, format, path string) (string, er
 	if format == "csv" {
 		opts += ", header 'true', inferSchema 'true'"
 	}
-	if err := e.s.Exec(ctx, fmt.Sprintf("CREATE TEMPORARY VIEW %s USING %s OPTIONS (%s)", e.quote(view), format, opts)); err != nil {
+	if format == "parquet" {
+		if err := e.s.Exec(ctx, fmt.Sprintf("CREATE TEMPORARY VIEW %s USING parquet OPTIONS (%s)", e.quote(view), opts)); err != nil {
+			return "", err
+		}
+		e.files[key] = view
+		return view, nil
+	}
+	// Spark infers small integers as INT where DuckDB's sniffer says
+	// BIGINT: the view over the raw reader casts them, so the columns
+	// have DuckDB's types (and sums their range).
+	raw := view + "_raw"
+	if err := e.s.Exec(ctx, fmt.Sprintf("CREATE TEMPORARY VIEW %s USING csv OPTIONS (%s)", e.quote(raw), opts)); err != nil {
+		return "", err
+	}
+	names, types, err := e.describe(ctx, "SELECT * FROM "+e.quote(raw))
+	if err != nil {
+		return "", err
+	}
+	cols := make([]string, len(names))
+	for i, n := range names {
+		cols[i] = e.quote(n)
+		switch types[i] {
+		case "tinyint", "smallint", "int":
+			cols[i] = fmt.Sprintf("CAST(%s AS BIGINT) AS %s", e.quote(n), e.quote(n))
+		}
+	}
+	if err := e.s.Exec(ctx, fmt.Sprintf("CREATE TEMPORARY VIEW %s AS SELECT %s FROM %s", e.quote(view), strings.Join(cols, ", "), e.quote(raw))); err != nil {
 		return "", err
 	}
 	e.files[key] = view
@@ -237,8 +275,18 @@ func (e *sparkEngine) describe(ctx context.Context, query string) (names, types 
 	return names, types, nil
 }
 
-func (e *sparkEngine) check(ctx context.Context, query string) error {
-	_, _, err := e.describe(ctx, query)
+// check describes the query, or the query of a CREATE TABLE AS or an
+// INSERT (Spark describes queries only).
+func (e *sparkEngine) check(ctx context.Context, sql string) error {
+	if toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1}); err == nil && len(toks) > 0 && !toks[0].Is("SELECT") && !toks[0].Is("WITH") && !toks[0].Is("FROM") && toks[0].Text != "(" {
+		for i, t := range toks {
+			if t.Is("SELECT") || t.Is("WITH") {
+				sql = sql[toks[i].Off:]
+				break
+			}
+		}
+	}
+	_, _, err := e.describe(ctx, sql)
 	return err
 }
 
@@ -263,8 +311,8 @@ func (e *sparkEngine) close() error { return e.s.Close() }
 func (r *run) sparkOnly() error {
 	p, set := r.p, &r.s.Settings
 	switch {
-	case p.Command != "":
-		return r.errorf(p.Source.Pos, "on Spark, WITH ITERATE runs as a query of its own; inside %s it is not supported yet", p.Command)
+	case p.Command != "" && p.Command != "CREATE" && p.Command != "INSERT" && p.Command != "SELECT" && p.Command != "FROM":
+		return r.errorf(p.Source.Pos, "on Spark, WITH ITERATE runs alone, in CREATE TABLE AS, INSERT INTO or a subquery; inside %s it is not supported yet", p.Command)
 	case set.checkpointing() || set.Resume:
 		return r.errorf(p.Source.Pos, "checkpoints are not supported on Spark yet; SET checkpoint_every = 0")
 	}
@@ -278,7 +326,7 @@ func (r *run) sparkOnly() error {
 // a Parquet table. Anything else (SHOW TABLES, DROP TABLE, Spark's own
 // CREATE TABLE ... USING csv, SET spark.*) goes to Spark as written.
 func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) (*Result, error) {
-	stmts, err := s.eng.(*sparkEngine).statements(ctx, st.SQL)
+	stmts, _, err := s.eng.(*sparkEngine).statements(ctx, st.SQL)
 	if err != nil {
 		var u *sparksql.UnsupportedError
 		pos := st.Pos
@@ -310,11 +358,12 @@ func (e *offsetError) Error() string { return e.err.Error() }
 func (e *offsetError) Unwrap() error { return e.err }
 
 // statements is what runs on Spark for a statement given in DuckDB's
-// SQL (see passthroughSpark).
-func (e *sparkEngine) statements(ctx context.Context, sql string) ([]string, error) {
+// SQL (see passthroughSpark); translated is false when it is the
+// statement as given.
+func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []string, translated bool, err error) {
 	toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1})
 	if err != nil || len(toks) == 0 {
-		return []string{sql}, nil
+		return []string{sql}, false, nil
 	}
 	printAt := func(from int) (string, error) {
 		st, err := parseQuery(sql[from:])
@@ -338,7 +387,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) ([]string, err
 	switch {
 	case isQuery(0):
 		q, err := printAt(toks[0].Off)
-		return []string{q}, err
+		return []string{q}, true, err
 	case word(0, "CREATE"):
 		i, replace := 1, false
 		if word(1, "OR") && word(2, "REPLACE") {
@@ -347,24 +396,24 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) ([]string, err
 		if !word(i, "TABLE") || !word(i+2, "AS") || !isQuery(i+3) {
 			break
 		}
-		name := sql[toks[i+1].Off : toks[i+1].Off+len(toks[i+1].Text)]
+		name := e.name(toks[i+1])
 		q, err := printAt(toks[i+3].Off)
 		if err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		create := "CREATE TABLE " + name + " USING parquet AS " + q
 		if replace {
-			return []string{"DROP TABLE IF EXISTS " + name, create}, nil
+			return []string{"DROP TABLE IF EXISTS " + name, create}, true, nil
 		}
-		return []string{create}, nil
+		return []string{create}, true, nil
 	case word(0, "INSERT") && word(1, "INTO") && isQuery(3):
 		q, err := printAt(toks[3].Off)
 		if err != nil {
-			return nil, err
+			return nil, true, err
 		}
-		return []string{"INSERT INTO " + sql[toks[2].Off:toks[2].Off+len(toks[2].Text)] + " " + q}, nil
+		return []string{"INSERT INTO " + e.name(toks[2]) + " " + q}, true, nil
 	}
-	return []string{sql}, nil
+	return []string{sql}, false, nil
 }
 
 // parseQuery reads text, one query, with DuckDB's parser.
@@ -377,4 +426,13 @@ func parseQuery(text string) (duckast.Statement, error) {
 		return duckast.Statement{}, fmt.Errorf("want one query, got %d statements", len(sts))
 	}
 	return sts[0], nil
+}
+
+// name is a table name token of DuckDB's SQL as a name of Spark's: a
+// double-quoted name is backquoted (Spark reads "x" as a string).
+func (e *sparkEngine) name(t sqlscan.Token) string {
+	if t.Kind == sqlscan.Quoted && len(t.Text) >= 2 {
+		return e.quote(strings.ReplaceAll(t.Text[1:len(t.Text)-1], `""`, `"`))
+	}
+	return t.Text
 }

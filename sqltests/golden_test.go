@@ -79,7 +79,7 @@ func runTree(t *testing.T, tests []goldenTest) {
 			file := tests[0].file
 			t.Run(head, func(t *testing.T) {
 				var out bytes.Buffer
-				if !golden.RunOne(file, *update, &out) {
+				if !golden.RunOne(file, *update, "", &out) {
 					t.Errorf("%s", out.String())
 				} else if out.Len() > 0 {
 					t.Log(out.String())

@@ -41,7 +41,8 @@ const usage = `Usage:
   itersql [flags] [DBFILE] -f FILE      run a script file, then exit
   itersql [flags] [DBFILE] < FILE       run the script piped on stdin, then exit
   itersql [flags] sc://HOST:PORT ...    the same on Apache Spark, through Spark Connect
-  itersql test [-update] PATH...        run golden tests: each NAME.sql against NAME.golden
+  itersql test [-update] [--remote sc://HOST:PORT] PATH...
+                                        run golden tests: each NAME.sql against NAME.golden
 
 DBFILE is a DuckDB database file, created if missing. Without it the
 database lives in memory and is gone at exit. sc://HOST:PORT (or
@@ -468,6 +469,7 @@ func doTest(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("itersql test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	update := fs.Bool("update", false, "")
+	remote := fs.String("remote", "", "")
 	help := fs.Bool("h", false, "")
 	fs.BoolVar(help, "help", false, "")
 	// Allow -update after the paths too, as with the main flags.
@@ -492,7 +494,11 @@ func doTest(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "itersql test: no PATH given (a NAME.sql file or a folder of them)\n\n%s", usage)
 		return exitUsage
 	}
-	_, failed, err := golden.Run(paths, *update, stdout)
+	if *remote != "" && !strings.HasPrefix(*remote, "sc://") {
+		fmt.Fprintf(stderr, "itersql test: want --remote sc://host:port, not %q\n", *remote)
+		return exitUsage
+	}
+	_, failed, err := golden.Run(paths, *update, *remote, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "itersql test: %v\n", err)
 		return exitError

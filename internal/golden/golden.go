@@ -16,6 +16,9 @@ package golden
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -23,12 +26,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/itersql/itersql/exec"
 	"github.com/itersql/itersql/internal/render"
 	"github.com/itersql/itersql/internal/repl"
+	"github.com/itersql/itersql/internal/sqlscan"
 )
 
 // Run runs the golden tests in paths: NAME.sql files, or folders searched
@@ -42,13 +47,17 @@ import (
 // that ran counts as passed. Run ends with a summary line
 // "ok: N passed, M failed" (or "FAIL: ..."). err is for problems that stop
 // the run before any test: a path that does not exist, or is not .sql.
-func Run(paths []string, update bool, out io.Writer) (passed, failed int, err error) {
+//
+// target is where the scripts run: "" for a fresh in-memory DuckDB each,
+// or a Spark Connect server (sc://host:port), where each script gets a
+// fresh database of its own, dropped after it.
+func Run(paths []string, update bool, target string, out io.Writer) (passed, failed int, err error) {
 	files, err := Collect(paths)
 	if err != nil {
 		return 0, 0, err
 	}
 	for _, file := range files {
-		if RunOne(file, update, out) {
+		if RunOne(file, update, target, out) {
 			passed++
 		} else {
 			failed++
@@ -115,8 +124,8 @@ func goldenPath(script string) string {
 
 // RunOne runs one test script, reports any failure to out (a diff, or
 // "updated" with update), and says if it passed.
-func RunOne(script string, update bool, out io.Writer) bool {
-	got, err := runScript(script)
+func RunOne(script string, update bool, target string, out io.Writer) bool {
+	got, err := runScript(script, target)
 	if err != nil {
 		fmt.Fprintf(out, "--- FAIL: %s\n%v\n", script, err)
 		return false
@@ -162,9 +171,9 @@ func RunOne(script string, update bool, out io.Writer) bool {
 	return false
 }
 
-// runScript runs a test script in a fresh in-memory session, in its own
-// folder, and returns its combined output.
-func runScript(script string) (out []byte, err error) {
+// runScript runs a test script in a fresh session on target (see Run), in
+// its own folder, and returns its combined output.
+func runScript(script, target string) (out []byte, err error) {
 	abs, err := filepath.Abs(script)
 	if err != nil {
 		return nil, fmt.Errorf("golden: %w", err)
@@ -187,9 +196,21 @@ func runScript(script string) (out []byte, err error) {
 		return nil, fmt.Errorf("golden: %w", err)
 	}
 	defer f.Close()
-	sess, err := exec.Open("")
+	sess, err := exec.Open(target)
 	if err != nil {
 		return nil, fmt.Errorf("golden: %w", err)
+	}
+	if sess.Engine() == "spark" {
+		drop, err := ownDatabase(sess)
+		if err != nil {
+			sess.Close()
+			return nil, fmt.Errorf("golden: %w", err)
+		}
+		defer func() {
+			if derr := drop(); derr != nil && err == nil {
+				err = fmt.Errorf("golden: %w", derr)
+			}
+		}()
 	}
 	var buf bytes.Buffer
 	h := &repl.Handler{Sess: sess, Out: &buf, Err: &buf, Mode: render.ModeDuckbox, Echo: repl.EchoPrompt}
@@ -200,4 +221,29 @@ func runScript(script string) (out []byte, err error) {
 	}()
 	h.RunScript(base, f)
 	return buf.Bytes(), nil
+}
+
+// ownDatabase gives a Spark session a database of its own as its current
+// one: Spark's catalog is shared by every session of the server and
+// outlives them, where each golden test expects a fresh, empty one. drop
+// removes it with all it holds.
+func ownDatabase(sess *exec.Session) (drop func() error, err error) {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, err
+	}
+	db := "itersql_golden_" + hex.EncodeToString(b[:])
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, q := range []string{"CREATE DATABASE " + db, "USE " + db} {
+		if _, err := sess.Exec(ctx, q, sqlscan.Pos{Line: 1, Col: 1}); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_, err := sess.Exec(ctx, "DROP DATABASE "+db+" CASCADE", sqlscan.Pos{Line: 1, Col: 1})
+		return err
+	}, nil
 }

@@ -30,7 +30,7 @@ func TestRunFoldersAndHelpers(t *testing.T) {
 	write(t, filepath.Join(root, ".hidden", "x.sql"), "SELECT broken;\n")
 	wd, _ := os.Getwd()
 	var out bytes.Buffer
-	passed, failed, err := Run([]string{root}, false, &out)
+	passed, failed, err := Run([]string{root}, false, "", &out)
 	if err != nil || passed != 1 || failed != 0 {
 		t.Fatalf("passed %d failed %d err %v:\n%s", passed, failed, err, out.String())
 	}
@@ -46,7 +46,7 @@ func TestRunBadPaths(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "notes.txt"), "")
 	for _, p := range []string{filepath.Join(dir, "missing"), filepath.Join(dir, "notes.txt")} {
-		if _, _, err := Run([]string{p}, false, &bytes.Buffer{}); err == nil || !strings.HasPrefix(err.Error(), "golden: ") {
+		if _, _, err := Run([]string{p}, false, "", &bytes.Buffer{}); err == nil || !strings.HasPrefix(err.Error(), "golden: ") {
 			t.Errorf("%s: err %v", p, err)
 		}
 	}

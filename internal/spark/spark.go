@@ -353,7 +353,8 @@ func (l *learningStream) SendMsg(m any) error {
 // Error is an error of the server, with its message cut to what a user
 // reads: the client repeats the whole statement and the error class
 // ("execution error: failed to execute sql: <the SQL>: execution error:
-// [CLASS] [CLASS] message SQLSTATE: x. SQLSTATE: x").
+// [CLASS] [CLASS] message SQLSTATE: x. SQLSTATE: x", sometimes followed by
+// "; line 1 pos 7;" and the analyzed plan).
 type Error struct {
 	Msg string
 	Err error
@@ -364,8 +365,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 var (
 	clientPrefix = regexp.MustCompile(`(?s)^.*execution error: `)
-	doubleClass  = regexp.MustCompile(`^(\[[A-Z_.]+\]) (\[[A-Z_.]+\]) `)
-	sqlState     = regexp.MustCompile(`(?s)(\s*SQLSTATE: \w+\.?)+\s*$`)
+	doubleClass  = regexp.MustCompile(`^(\[[A-Z_.]+\])\s+(\[[A-Z_.]+\]) `)
 )
 
 func serverError(err error) error {
@@ -374,6 +374,16 @@ func serverError(err error) error {
 	if m := doubleClass.FindStringSubmatch(msg); m != nil && m[1] == m[2] {
 		msg = m[1] + " " + msg[len(m[0]):]
 	}
-	msg = strings.TrimSpace(sqlState.ReplaceAllString(msg, ""))
+	// What follows the SQLSTATE is the state again, or the position in
+	// the SQL Spark ran (not the user's) and the analyzed plan.
+	if i := strings.Index(msg, "SQLSTATE:"); i >= 0 {
+		msg = msg[:i]
+	}
+	// Spark's advice on further lines ("If you did not qualify the
+	// name ...") is the same for every error of its class.
+	if i := strings.Index(msg, "\n"); i >= 0 {
+		msg = msg[:i]
+	}
+	msg = strings.TrimSpace(msg)
 	return &Error{Msg: msg, Err: err}
 }
