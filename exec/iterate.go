@@ -222,6 +222,17 @@ func (r *run) initial(name string) (int64, error) {
 		if len(p.Columns) > 0 && strings.Contains(err.Error(), "columns available but") {
 			return 0, r.errorf(p.Initial.Pos, "the initial query of %s returns fewer columns than %s declares (%s)", p.Name, p.Name, strings.Join(p.Columns, ", "))
 		}
+		// Spark refuses more columns than names too (DuckDB names the
+		// first ones, and learnColumns reports it).
+		if len(p.Columns) > 0 && strings.Contains(err.Error(), "ASSIGNMENT_ARITY_MISMATCH") {
+			if cols, _, derr := r.describe(r.bind(p.Initial, "", "", "")); derr == nil {
+				what := "fewer columns than " + p.Name + " declares"
+				if len(cols) > len(p.Columns) {
+					what = fmt.Sprintf("%d columns, but %s declares %d", len(cols), p.Name, len(p.Columns))
+				}
+				return 0, r.errorf(p.Initial.Pos, "the initial query of %s returns %s (%s)", p.Name, what, strings.Join(p.Columns, ", "))
+			}
+		}
 		return 0, r.partErr(p.Initial, 0, err)
 	}
 	if err := r.learnColumns(name); err != nil {
@@ -317,7 +328,7 @@ func (r *run) castStep(step string) string {
 
 // stepErr explains a failed step; a failed cast names the column.
 func (r *run) stepErr(k int, step string, err error) error {
-	if strings.Contains(err.Error(), "Conversion Error") {
+	if msg := err.Error(); strings.Contains(msg, "Conversion Error") || strings.Contains(msg, "[CAST_") { // DuckDB's, Spark's
 		for i, c := range r.cols {
 			n, cerr := r.count(fmt.Sprintf("SELECT count(*) FROM (%s) AS __itersql_s(%s) WHERE %s IS NOT NULL AND TRY_CAST(%s AS %s) IS NULL",
 				step, strings.Join(r.cols, ", "), c, c, r.types[i]))

@@ -22,6 +22,7 @@ import (
 	"testing"
 
 	"github.com/itersql/itersql/internal/golden"
+	"github.com/itersql/itersql/internal/spark/sparktest"
 )
 
 var update = flag.Bool("update", false, "rewrite the .golden files from the current output")
@@ -45,7 +46,11 @@ func TestGolden(t *testing.T) {
 // runGoldenFolder runs each golden test under dir as a subtest named by
 // its path below dir's parent, a level per folder (engine/stops), and
 // returns how many there were.
-func runGoldenFolder(t *testing.T, dir string) int {
+func runGoldenFolder(t *testing.T, dir string) int { return runGoldenFolderOn(t, dir, "") }
+
+// runGoldenFolderOn is runGoldenFolder on target ("" for DuckDB, or a
+// Spark Connect server: see golden.Run).
+func runGoldenFolderOn(t *testing.T, dir, target string) int {
 	t.Helper()
 	files, err := golden.Collect([]string{dir})
 	if err != nil {
@@ -59,7 +64,7 @@ func runGoldenFolder(t *testing.T, dir string) int {
 		}
 		tests[i] = goldenTest{strings.Split(filepath.ToSlash(strings.TrimSuffix(rel, ".sql")), "/"), file}
 	}
-	runTree(t, tests)
+	runTree(t, tests, target)
 	return len(files)
 }
 
@@ -72,14 +77,14 @@ type goldenTest struct {
 // runTree runs tests as nested subtests, one t.Run per folder holding
 // all the tests in it, so that -run matches each level as go test
 // splits it. Collect's order keeps a folder's tests together.
-func runTree(t *testing.T, tests []goldenTest) {
+func runTree(t *testing.T, tests []goldenTest, target string) {
 	for len(tests) > 0 {
 		head := tests[0].name[0]
 		if len(tests[0].name) == 1 {
 			file := tests[0].file
 			t.Run(head, func(t *testing.T) {
 				var out bytes.Buffer
-				if !golden.RunOne(file, *update, "", &out) {
+				if !golden.RunOne(file, *update, target, &out) {
 					t.Errorf("%s", out.String())
 				} else if out.Len() > 0 {
 					t.Log(out.String())
@@ -93,6 +98,17 @@ func runTree(t *testing.T, tests []goldenTest) {
 			sub = append(sub, goldenTest{tests[0].name[1:], tests[0].file})
 			tests = tests[1:]
 		}
-		t.Run(head, func(t *testing.T) { runTree(t, sub) })
+		t.Run(head, func(t *testing.T) { runTree(t, sub, target) })
+	}
+}
+
+// TestGoldenSpark runs the engine goldens on Spark: each script's output
+// must equal its NAME.spark.golden where the engines differ (reviewed
+// files: their diff against NAME.golden is what differs on Spark), and
+// NAME.golden otherwise.
+func TestGoldenSpark(t *testing.T) {
+	remote := sparktest.Remote(t)
+	if n := runGoldenFolderOn(t, "testdata/engine", remote); n == 0 {
+		t.Fatal("no engine goldens")
 	}
 }

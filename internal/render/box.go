@@ -381,7 +381,7 @@ func goTypes(rows [][]any, n int) []string {
 }
 
 func goType(v any) string {
-	switch v.(type) {
+	switch v := v.(type) {
 	case bool:
 		return "BOOLEAN"
 	case int8:
@@ -410,6 +410,23 @@ func goType(v any) string {
 		return "VARCHAR"
 	case time.Time:
 		return "TIMESTAMP"
+	case []any:
+		// A list whose elements all have one type (Spark's arrays).
+		elem := ""
+		for _, e := range v {
+			if isNull(e) {
+				continue
+			}
+			if t := goType(e); elem == "" || elem == t {
+				elem = t
+				continue
+			}
+			return ""
+		}
+		if elem == "" {
+			return ""
+		}
+		return elem + "[]"
 	}
 	return ""
 }
