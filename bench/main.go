@@ -10,6 +10,12 @@
 // DuckDB's recursive CTE, with statements per iteration counted):
 //
 //	go run ./bench -only micro/ -micro 10000 -out /tmp/micro.md -json /tmp/micro.json
+//
+// itersql on Apache Spark (a Spark Connect server) against itersql on
+// DuckDB, the same statements side by side (bench/remote.go), written to
+// bench/RESULTS-spark.md:
+//
+//	go run ./bench -remote sc://127.0.0.1:15002 -micro 2000
 package main
 
 import (
