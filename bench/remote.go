@@ -180,7 +180,7 @@ var remoteMicroLoops = []struct {
 var microBaseRemote = map[string]string{"spark-plain": "duckdb-plain", "spark-key": "duckdb-key"}
 
 // runRemoteMicro runs the one-row loops: -remote-micro iterations on
-// Spark, -micro on DuckDB (a DuckDB iteration is a thousand times
+// Spark, -micro on DuckDB (a DuckDB iteration is hundreds of times
 // shorter); per iteration is what compares. Statements are counted as
 // in the DuckDB micro cells.
 func runRemoteMicro(ctx context.Context, cfg *config) []cell {
