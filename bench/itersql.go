@@ -25,7 +25,8 @@ type itersqlResult struct {
 
 // itersqlBackend is an itersql session with a workload's tables loaded.
 type itersqlBackend struct {
-	sqlDB   *sql.DB
+	sess    *exec.Session // on DuckDB or, under -remote, on Spark
+	sqlDB   *sql.DB       // nil on Spark
 	exec    func(ctx context.Context, text string) (itersqlResult, error)
 	closeFn func()
 }
@@ -40,7 +41,18 @@ func openItersql(ctx context.Context, cfg *config) (backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open itersql session: %w", err)
 	}
-	b := &itersqlBackend{
+	b := sessionBackend(sess)
+	if err := configureDuckDB(ctx, b.sqlDB, cfg); err != nil {
+		b.close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// sessionBackend runs the bench's statements on sess, and closes it.
+func sessionBackend(sess *exec.Session) *itersqlBackend {
+	return &itersqlBackend{
+		sess:    sess,
 		sqlDB:   sess.DB(),
 		closeFn: func() { sess.Close() },
 		exec: func(ctx context.Context, text string) (itersqlResult, error) {
@@ -55,11 +67,6 @@ func openItersql(ctx context.Context, cfg *config) (backend, error) {
 			return out, nil
 		},
 	}
-	if err := configureDuckDB(ctx, b.sqlDB, cfg); err != nil {
-		b.close()
-		return nil, err
-	}
-	return b, nil
 }
 
 // itersqlVariants returns the plain and KEY variants of a.
@@ -85,7 +92,12 @@ func itersqlRun(a algo, keyed bool) func(context.Context, backend, *workload, bo
 		}
 		if a == algoPR {
 			// Made inside the timed run, as the driver loop makes it.
-			if _, err := ib.exec(ctx, "CREATE OR REPLACE TEMP TABLE bench_outdeg AS SELECT src, COUNT(*) AS deg FROM edges GROUP BY src"); err != nil {
+			// Spark has no temporary tables: there it is a Parquet table.
+			create := "CREATE OR REPLACE TEMP TABLE"
+			if ib.sess.Engine() == "spark" {
+				create = "CREATE OR REPLACE TABLE"
+			}
+			if _, err := ib.exec(ctx, create+" bench_outdeg AS SELECT src, COUNT(*) AS deg FROM edges GROUP BY src"); err != nil {
 				return outcome{iters: -1}, err
 			}
 			defer ib.exec(context.Background(), "DROP TABLE IF EXISTS bench_outdeg")
@@ -223,9 +235,10 @@ func (m *microSession) run(ctx context.Context, text string, n int) error {
 	return checkMicro(res.Rows, n)
 }
 
-// cost counts what loop sends to DuckDB per iteration and per run.
-func (m *microSession) cost(ctx context.Context, loop func(int) string) (microloop.Cost, error) {
-	return microloop.Measure(10, func(n int) error { return m.run(ctx, loop(n), n) }, func() microloop.Counts {
+// cost counts what loop sends to the engine per iteration and per run,
+// from runs of short and 2*short iterations.
+func (m *microSession) cost(ctx context.Context, loop func(int) string, short int) (microloop.Cost, error) {
+	return microloop.Measure(short, func(n int) error { return m.run(ctx, loop(n), n) }, func() microloop.Counts {
 		c := m.sess.Counters()
 		return microloop.Counts{Statements: c.Statements, Tables: c.TablesCreated}
 	})

@@ -10,6 +10,12 @@
 // DuckDB's recursive CTE, with statements per iteration counted):
 //
 //	go run ./bench -only micro/ -micro 10000 -out /tmp/micro.md -json /tmp/micro.json
+//
+// itersql on Apache Spark (a Spark Connect server) against itersql on
+// DuckDB, the same statements side by side (bench/remote.go), written to
+// bench/RESULTS-spark.md:
+//
+//	go run ./bench -remote sc://127.0.0.1:15002 -micro 2000
 package main
 
 import (
@@ -36,11 +42,16 @@ type config struct {
 	memLimit   string        // DuckDB memory_limit
 	microIters int
 	json       string // where the micro cells go as JSON, "" for nowhere
+	// -remote (bench/remote.go): a Spark Connect server, the one-row
+	// loops' iterations and PageRank's iterations on it.
+	remote                string
+	remoteMicro, remotePR int
 }
 
 func parseFlags() (*config, error) {
 	cfg := &config{}
 	var only string
+	outGiven := false
 	flag.StringVar(&cfg.data, "data", "/work/shared/data/graphs", "directory of gzip CSV graphs (src,dst)")
 	flag.StringVar(&cfg.out, "out", "bench/RESULTS.md", "markdown file to write")
 	flag.BoolVar(&cfg.long, "long", false, "include the long workloads (road-fla)")
@@ -51,7 +62,18 @@ func parseFlags() (*config, error) {
 	flag.StringVar(&cfg.memLimit, "memlimit", "12GB", "DuckDB memory_limit (spilling to disk is off)")
 	flag.IntVar(&cfg.microIters, "micro", 10000, "iterations of the per-iteration microbenchmark (cells micro/...)")
 	flag.StringVar(&cfg.json, "json", "", "also write the micro cells (ms per iteration, ratios, statements per iteration, tables per run) to this JSON file")
+	flag.StringVar(&cfg.remote, "remote", "", "sc://host:port: instead of the DuckDB comparison, run itersql on this Spark Connect server against itersql on DuckDB (bench/remote.go; -out defaults to "+remoteOut+")")
+	flag.IntVar(&cfg.remoteMicro, "remote-micro", 30, "with -remote, iterations of the one-row loops on Spark")
+	flag.IntVar(&cfg.remotePR, "remote-pr", 20, "with -remote, PageRank iterations on slashdot (both engines)")
 	flag.Parse()
+	flag.Visit(func(f *flag.Flag) {
+		if f.Name == "out" {
+			outGiven = true
+		}
+	})
+	if cfg.remote != "" && !outGiven {
+		cfg.out = remoteOut
+	}
 	if cfg.runs < 1 {
 		return nil, errors.New("-runs must be at least 1")
 	}
@@ -138,6 +160,15 @@ type workload struct {
 	prIters              int
 	source               int64 // SSSP source, the smallest vertex id
 	graph                *graph
+	variants             []variant // when set (-remote), instead of the algorithm's
+}
+
+// variantList is w's variants in report order.
+func (w *workload) variantList() []variant {
+	if w.variants != nil {
+		return w.variants
+	}
+	return variantsFor(w.algo)
 }
 
 // setup is the DuckDB table layout the workload needs.
@@ -178,6 +209,12 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if cfg.remote != "" {
+		if err := runRemote(ctx, cfg); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	rep, err := newReport(ctx, cfg)
 	if err != nil {
 		log.Fatal(err)
@@ -226,7 +263,7 @@ func newGraphCache(cfg *config, ws []*workload) *graphCache {
 
 // matches reports whether any cell of w is selected by -only.
 func (gc *graphCache) matches(w *workload) bool {
-	for _, v := range variantsFor(w.algo) {
+	for _, v := range w.variantList() {
 		if gc.cfg.only.MatchString(w.name + "/" + v.id) {
 			return true
 		}

@@ -57,6 +57,15 @@ func duckMemory(db *sql.DB) func() (int64, bool) {
 	}
 }
 
+// backendMemory reads b's DuckDB memory; a Spark session has no DuckDB,
+// and its reading always fails (peak unknown).
+func backendMemory(b backend) func() (int64, bool) {
+	if db := b.db(); db != nil {
+		return duckMemory(db)
+	}
+	return func() (int64, bool) { return 0, false }
+}
+
 // goHeap reads the Go heap in use.
 func goHeap() (int64, bool) {
 	var ms runtime.MemStats
@@ -107,7 +116,7 @@ func (s *memSampler) finish() int64 {
 // runOnce runs v once under ctx and returns its outcome, time and peak memory.
 func runOnce(ctx context.Context, v variant, b backend, w *workload, check bool) (outcome, time.Duration, int64, error) {
 	if b != nil {
-		s := startSampler(duckMemory(b.db()))
+		s := startSampler(backendMemory(b))
 		start := time.Now()
 		out, err := v.run(ctx, b, w, check)
 		d := time.Since(start)

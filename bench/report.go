@@ -178,8 +178,9 @@ iterations) that its timed runs leave out.
 
 // keptHeadings are the sections of RESULTS.md written by hand from
 // measurements this command does not make: "## Per-iteration overhead"
-// (profiles of one iteration), "## Soak" (BenchmarkSoak).
-var keptHeadings = []string{"## Per-iteration overhead", "## Soak"}
+// (profiles of one iteration), "## Soak" (BenchmarkSoak), "## Spark or
+// DuckDB" (the model of a cluster, from -remote's RESULTS-spark.md).
+var keptHeadings = []string{"## Per-iteration overhead", "## Soak", "## Spark or DuckDB"}
 
 // keptSections returns the sections of the file at path that this
 // command does not measure (keptHeadings), in that order, so that

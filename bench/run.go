@@ -21,6 +21,7 @@ type workloadResult struct {
 	skipped string   // why the workload did not run
 	facts   []string // sizes, reference facts, load times
 	cells   []cell
+	rows    int // rows of the answer (the state), 0 when not run
 }
 
 // runWorkload runs every selected variant of w. It returns nil when -only
@@ -50,6 +51,7 @@ func runWorkload(ctx context.Context, cfg *config, w *workload, graphs *graphCac
 		w.source = minVertex(g)
 	}
 	ref, _ := floorVariant(w.algo).run(ctx, nil, w, true)
+	res.rows = len(ref.ans.ids)
 	res.facts = append(res.facts, referenceFacts(w, ref.ans)...)
 	cpu := startCPUWatch()
 	defer func() { res.facts = append(res.facts, cpu.String()) }()
@@ -60,7 +62,7 @@ func runWorkload(ctx context.Context, cfg *config, w *workload, graphs *graphCac
 			b.close()
 		}
 	}()
-	for _, v := range variantsFor(w.algo) {
+	for _, v := range w.variantList() {
 		cellName := w.name + "/" + v.id
 		if !cfg.only.MatchString(cellName) || ctx.Err() != nil {
 			continue
@@ -123,6 +125,10 @@ func openBackend(ctx context.Context, cfg *config, w *workload, engine string, r
 		b, err = openDuckDB(ctx, cfg)
 	case engineItersql:
 		b, err = openItersql(ctx, cfg)
+	case engineItersqlReplace:
+		b, err = openItersqlReplace(ctx, cfg)
+	case engineSpark: // loads by itself, from the graph's file
+		return openSparkBackend(ctx, cfg, w, res)
 	default:
 		return nil, fmt.Errorf("unknown engine %q", engine)
 	}
@@ -173,7 +179,7 @@ func runMicro(ctx context.Context, cfg *config) []cell {
 			continue
 		}
 		s.sess.KeyedStrategy = m.strategy
-		if cost, err := s.cost(ctx, m.loop); err != nil {
+		if cost, err := s.cost(ctx, m.loop, 10); err != nil {
 			c.fail(err, 0)
 		} else {
 			c = timeMicro(ctx, cfg, c, func(ctx context.Context) error { return s.run(ctx, m.loop(n), n) })
