@@ -27,6 +27,7 @@ type sparkEngine struct {
 	s     *spark.Session
 	tag   string            // unique to the session, in every table name
 	files map[string]string // "format path" -> its temporary view (sparkEngine.file)
+	sent  *Counters         // the session's, for the statements it adds
 }
 
 // OpenSpark returns a session on the Spark Connect server at remote
@@ -41,7 +42,10 @@ func OpenSpark(ctx context.Context, remote string) (*Session, error) {
 		sp.Close()
 		return nil, err
 	}
-	return &Session{eng: &sparkEngine{s: sp, tag: hex.EncodeToString(b[:]), files: map[string]string{}}, Settings: DefaultSettings(), KeyedStrategy: KeyedReplace}, nil
+	e := &sparkEngine{s: sp, tag: hex.EncodeToString(b[:]), files: map[string]string{}}
+	sess := &Session{eng: e, Settings: DefaultSettings(), KeyedStrategy: KeyedReplace}
+	e.sent = &sess.sent
+	return sess, nil
 }
 
 // Engine names the database the session runs on: "duckdb" or "spark".
@@ -254,6 +258,7 @@ func (e *sparkEngine) materialize(ctx context.Context, table, query string) (int
 		return 0, err
 	}
 	var n int64
+	e.sent.Statements++
 	err := e.queryRow(ctx, "SELECT count(*) FROM "+table, &n)
 	return n, err
 }

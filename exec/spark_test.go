@@ -190,3 +190,20 @@ func TestSparkCancel(t *testing.T) {
 		t.Fatalf("after the cancel: %v %v", res, err)
 	}
 }
+
+// TestSparkCounters: the statements a Spark iteration sends are counted,
+// the count(*) after each CREATE TABLE AS included.
+func TestSparkCounters(t *testing.T) {
+	sp := sparkSession(t)
+	perIteration := func(n int) int64 {
+		before := sp.Counters().Statements
+		if _, err := run(t, sp, fmt.Sprintf("WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL %d ITERATIONS) SELECT i FROM t", n)); err != nil {
+			t.Fatal(err)
+		}
+		return sp.Counters().Statements - before
+	}
+	// CREATE TABLE AS, count(*), DROP of the state before.
+	if got := perIteration(4) - perIteration(2); got != 2*3 {
+		t.Errorf("two more iterations sent %d statements, want %d", got, 2*3)
+	}
+}
