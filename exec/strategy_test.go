@@ -113,6 +113,11 @@ func TestKeyedStrategiesAgree(t *testing.T) {
 		// makes a row from nothing.
 		{"empty initial state", "", `WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 0 WHERE false
 			ITERATE SELECT k, max(v) + 1 FROM (SELECT k, v FROM t UNION ALL SELECT 1, 0) GROUP BY k UNTIL 6 ITERATIONS) SELECT * FROM t`, chunks},
+		// A key more an iteration: the state outgrows recursiveMaxRows
+		// (2,000 rows) in the first chunk, and the rest is the MERGE
+		// path's.
+		{"growing past chunks", "", `WITH ITERATE t(k, v) KEY (k) AS (SELECT range, 0 FROM range(1996)
+			ITERATE SELECT k, max(v) FROM (SELECT k + 1 AS k, v FROM delta.t WHERE k < 2010) GROUP BY k UNTIL FIXPOINT) SELECT count(*), max(k) FROM t`, chunks},
 		{"until on delta", "", `WITH ITERATE t(k, v) KEY (k) AS (SELECT range, 0 FROM range(5)
 			ITERATE SELECT k, v + 1 FROM t WHERE k >= v UNTIL (SELECT count(*) FROM delta.t) < 2) SELECT * FROM t ORDER BY k`, merge},
 		{"until on previous", "", `WITH ITERATE t(k, v) KEY (k) AS (SELECT range, 0 FROM range(3)
