@@ -56,8 +56,9 @@ const (
 const KeyedStrategyEnv = "ITERSQL_KEYED_STRATEGY"
 
 // defaultKeyed is the keyed strategy of a session when KeyedStrategyEnv
-// is not set.
-const defaultKeyed = KeyedMerge
+// is not set: recursive where it applies (keyedStrategy), measured 2-3
+// times as fast as the MERGE path there (exec/recursive.go).
+const defaultKeyed = KeyedRecursive
 
 // defaultKeyedStrategy is the keyed strategy of a new session.
 func defaultKeyedStrategy() (string, error) {
