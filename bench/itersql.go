@@ -223,9 +223,11 @@ func (m *microSession) run(ctx context.Context, text string, n int) error {
 	return checkMicro(res.Rows, n)
 }
 
-// cost counts what loop sends to DuckDB per iteration and per run.
+// cost counts what loop sends to DuckDB per iteration and per run, from
+// runs of 100 and 200 iterations: the recursive strategy sends statements
+// once a chunk, and runs of 10 and 20 iterations are both two chunks.
 func (m *microSession) cost(ctx context.Context, loop func(int) string) (microloop.Cost, error) {
-	return microloop.Measure(10, func(n int) error { return m.run(ctx, loop(n), n) }, func() microloop.Counts {
+	return microloop.Measure(100, func(n int) error { return m.run(ctx, loop(n), n) }, func() microloop.Counts {
 		c := m.sess.Counters()
 		return microloop.Counts{Statements: c.Statements, Tables: c.TablesCreated}
 	})

@@ -159,8 +159,9 @@ func runMicro(ctx context.Context, cfg *config) []cell {
 		loop     func(int) string
 	}{
 		{"itersql-plain", "itersql `WITH ITERATE t(i)` (plain)", exec.KeyedMerge, microloop.Plain},
-		{"itersql-key", "itersql `WITH ITERATE t(k, i) KEY (k)`, MERGE (the default)", exec.KeyedMerge, microloop.Keyed},
+		{"itersql-key", "itersql `WITH ITERATE t(k, i) KEY (k)`, MERGE an iteration", exec.KeyedMerge, microloop.Keyed},
 		{"itersql-key-tables", "itersql `WITH ITERATE t(k, i) KEY (k)`, tables per iteration", exec.KeyedTables, microloop.Keyed},
+		{"itersql-key-recursive", "itersql `WITH ITERATE t(k, i) KEY (k)`, chunks of iterations in one `WITH RECURSIVE ... USING KEY` (the default)", exec.KeyedRecursive, microloop.Keyed},
 	} {
 		if !cfg.only.MatchString("micro/" + m.id) {
 			continue
