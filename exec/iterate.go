@@ -416,7 +416,11 @@ func (r *run) plain() (string, error) {
 	if p.StopAfter == k0 {
 		return cur, nil
 	}
-	return r.loop(&plainStates{r: r, cur: cur, fixpoint: r.hasFixpoint()}, k0)
+	ps := &plainStates{r: r, cur: cur, fixpoint: r.hasFixpoint()}
+	if strategy, _ := plainStrategy(r.s.KeyedStrategy, &r.s.Settings, p, r.analyze); strategy == plainRecursive {
+		return r.loop(ps.chunks(rows), k0)
+	}
+	return r.loop(ps, k0)
 }
 
 // plainStates is the plain strategy: each step's output is a new table,

@@ -250,11 +250,11 @@ func joinNotes(a, b string) string {
 
 // skewExplain appends the splits of p's step and final query to EXPLAIN's
 // text. The states do not exist yet: they stand in as the initial query.
-// The keyed strategy's line goes first: whether the skew split may run
+// The strategy's line goes first: whether the skew split may run
 // is one of its reasons, and this is where EXPLAIN's text is made after
 // the plan's own (exec.go).
 func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string) string {
-	text += s.explainKeyedStrategy(p)
+	text += s.explainStrategy(p)
 	if s.Settings.SkewJoin == "off" || !hasJoin(p) {
 		return text
 	}

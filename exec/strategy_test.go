@@ -62,17 +62,17 @@ func outcome(t *testing.T, strategy, setup, q string) (_ string, sent int64) {
 // state, and among new keys), a growing state over max_state_rows, a
 // state of keys only, UNTIL conditions on delta and on previous (which
 // the MERGE path leaves to the table path), a cast that fails, and a
-// joining step. The recursive strategy must give the same, but that it
-// reports statistics once a chunk of iterations (each of its rows the
-// MERGE path's of that iteration); recursive says what it must have done,
-// which the statements it sent tell.
+// joining step. The recursive strategy must give the same, but for the
+// statistics it does not keep inside a chunk of iterations (sameChunked);
+// recursive says what it must have done, which the statements it sent
+// tell.
 func TestKeyedStrategiesAgree(t *testing.T) {
 	const graph = `CREATE TABLE edges AS SELECT * FROM (VALUES (1,2),(2,3),(3,4),(5,6),(2,1),(3,2),(4,3),(6,5)) t(src, dst);
 		CREATE TABLE nodes AS SELECT DISTINCT src AS id FROM edges`
 	// What the recursive strategy did.
 	const (
 		merge    = "merge"    // left the statement to the MERGE path (keyedStrategy): the same statements
-		chunks   = "chunks"   // ran chunks of iterations: fewer statements, fewer statistics rows
+		chunks   = "chunks"   // ran chunks of iterations: fewer statements
 		fallback = "fallback" // a chunk failed, the MERGE path redid it: more statements
 	)
 	for _, tc := range []struct {
@@ -147,7 +147,7 @@ func TestKeyedStrategiesAgree(t *testing.T) {
 				t.Errorf("a run left tables:\n%s", onMerge)
 			}
 			recursive, sent := outcome(t, exec.KeyedRecursive, tc.setup, tc.q)
-			err := sameChunked(recursive, onMerge, tc.recursive == chunks)
+			err := sameChunked(recursive, onMerge)
 			switch {
 			case err != nil:
 			case tc.recursive == merge && sent != mergeSent,
@@ -163,100 +163,144 @@ func TestKeyedStrategiesAgree(t *testing.T) {
 	}
 }
 
-// sameChunked compares the outcome of a recursive run with the MERGE
-// path's: the same but for the statistics, of which it has one row a
-// chunk, the same as the MERGE path's of that iteration; chunked says
-// whether it must have fewer rows (it ran in chunks; an error has none) or
-// the same.
-func sameChunked(recursive, merge string, chunked bool) error {
-	split := func(o string) (rest string, stats []string) {
-		for _, line := range strings.SplitAfter(o, "\n") {
-			if strings.HasPrefix(line, "iteration ") {
-				stats = append(stats, line)
-			} else {
-				rest += line
-			}
+// sameChunked compares the outcome of a recursive run with another
+// strategy's: the same, but that an iteration inside a chunk of a keyed
+// state has no rows or changed count (-1, -1; exec/recursive.go).
+func sameChunked(recursive, other string) error {
+	rl, ol := strings.SplitAfter(recursive, "\n"), strings.SplitAfter(other, "\n")
+	if len(rl) != len(ol) {
+		return fmt.Errorf("%d lines, want %d", len(rl), len(ol))
+	}
+	for i := range rl {
+		if rl[i] == ol[i] {
+			continue
 		}
-		return rest, stats
-	}
-	rest, stats := split(recursive)
-	mergeRest, mergeStats := split(merge)
-	if rest != mergeRest {
-		return fmt.Errorf("rows, error or tables left differ")
-	}
-	if !chunked {
-		if recursive != merge {
-			return fmt.Errorf("statistics differ, want the MERGE path's")
+		var j, rows, changed int64
+		if _, err := fmt.Sscanf(rl[i], "iteration %d: %d rows, %d changed", &j, &rows, &changed); err != nil || rows != -1 || changed != -1 || !strings.HasPrefix(ol[i], fmt.Sprintf("iteration %d: ", j)) {
+			return fmt.Errorf("line %q, want %q", strings.TrimSpace(rl[i]), strings.TrimSpace(ol[i]))
 		}
-		return nil
-	}
-	if len(stats) >= len(mergeStats) && len(mergeStats) > 0 {
-		return fmt.Errorf("%d statistics rows, want fewer than the MERGE path's %d (chunks)", len(stats), len(mergeStats))
-	}
-	i := 0
-	for _, st := range stats {
-		for i < len(mergeStats) && mergeStats[i] != st {
-			i++
-		}
-		if i == len(mergeStats) {
-			return fmt.Errorf("statistics row %q is not the MERGE path's", strings.TrimSpace(st))
-		}
-	}
-	if len(stats) > 0 && stats[len(stats)-1] != mergeStats[len(mergeStats)-1] {
-		return fmt.Errorf("the last iteration differs")
 	}
 	return nil
 }
 
-// TestResumeAcrossStrategies: a keyed run's checkpoints, written on one
-// strategy's path, resume on another's, with the rows and the changed
-// counts of a run that never stopped. The skew split is off, or it would
-// keep the recursive strategy from this joining step.
+// TestResumeAcrossStrategies: a run's checkpoints, written on one
+// strategy's path, resume on another's, with the rows and the
+// statistics of a run that never stopped (sameChunked). The skew split is
+// off, or it would keep the recursive strategy from these joining steps.
+// A resume on the recursive strategy must send fewer statements than one
+// on the MERGE path (or a table per iteration): it ran chunks.
 func TestResumeAcrossStrategies(t *testing.T) {
-	ref := newEnv(t, "")
-	want := ref.must(ccKey)
-	changed := func(res *exec.Result, from int) string {
+	stats := func(res *exec.Result, from int) string {
 		var b strings.Builder
 		for _, st := range res.Stats {
 			if st.Iteration > from {
-				fmt.Fprintf(&b, "%d:%d/%d ", st.Iteration, st.Rows, st.Changed)
+				fmt.Fprintf(&b, "iteration %d: %d rows, %d changed\n", st.Iteration, st.Rows, st.Changed)
 			}
 		}
 		return b.String()
 	}
-	strategies := []string{exec.KeyedTables, exec.KeyedMerge, exec.KeyedRecursive}
-	for _, wrote := range strategies {
-		for _, resumed := range strategies {
-			if wrote == resumed {
-				continue
-			}
-			t.Run(wrote+" to "+resumed, func(t *testing.T) {
-				e := newEnv(t, "")
-				e.must("SET skew_join = off")
-				e.s.KeyedStrategy = wrote
-				e.crash(ccKey)
-				e.s.KeyedStrategy = resumed
-				e.must("SET resume = on")
-				res := e.must(ccKey)
-				if got := text(res); got != text(want) {
-					t.Errorf("resumed result differs:\n%s\nwant\n%s", got, text(want))
-				}
-				if res.Stats[0].Iteration != 10 {
-					t.Errorf("first stat %+v, want iteration 10 resumed", res.Stats[0])
-				}
-				got, all := changed(res, 10), changed(want, 10)
-				if resumed == exec.KeyedRecursive {
-					// One statistics row a chunk: the last one.
-					all = all[strings.LastIndex(strings.TrimSpace(all), " ")+1:]
-					if got == all {
-						t.Errorf("one statistics row an iteration after the resume: the recursive strategy did not run")
-					}
-					got = got[strings.LastIndex(strings.TrimSpace(got), " ")+1:]
-				}
-				if got != all {
-					t.Errorf("iterations after the resume (iteration:rows/changed):\n%s\nwant\n%s", got, all)
-				}
-			})
+	for _, q := range []struct {
+		name, sql  string
+		strategies []string
+	}{
+		{"keyed", ccKey, []string{exec.KeyedTables, exec.KeyedMerge, exec.KeyedRecursive}},
+		{"plain", ccPlain, []string{exec.KeyedMerge, exec.KeyedRecursive}}, // merge: a table per iteration
+	} {
+		want := newEnv(t, "").must(q.sql)
+		resume := func(t *testing.T, wrote, resumed string) (*exec.Result, int64) {
+			e := newEnv(t, "")
+			e.must("SET skew_join = off")
+			e.s.KeyedStrategy = wrote
+			e.crash(q.sql)
+			e.s.KeyedStrategy = resumed
+			e.must("SET resume = on")
+			before := e.s.Counters().Statements
+			res := e.must(q.sql)
+			return res, e.s.Counters().Statements - before
 		}
+		for _, wrote := range q.strategies {
+			for _, resumed := range q.strategies {
+				if wrote == resumed {
+					continue
+				}
+				t.Run(q.name+" "+wrote+" to "+resumed, func(t *testing.T) {
+					res, sent := resume(t, wrote, resumed)
+					if got := text(res); got != text(want) {
+						t.Errorf("resumed result differs:\n%s\nwant\n%s", got, text(want))
+					}
+					if res.Stats[0].Iteration != 10 {
+						t.Errorf("first stat %+v, want iteration 10 resumed", res.Stats[0])
+					}
+					if err := sameChunked(stats(res, 10), stats(want, 10)); err != nil {
+						t.Errorf("iterations after the resume: %v\n%s\nwant\n%s", err, stats(res, 10), stats(want, 10))
+					}
+					if resumed == exec.KeyedRecursive {
+						if _, merged := resume(t, wrote, exec.KeyedMerge); sent >= merged {
+							t.Errorf("the resumed run sent %d statements, on the MERGE path %d: it ran no chunks", sent, merged)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestPlainStrategiesAgree runs plain statements on a table per iteration
+// (the session's strategy merge) and in recursive chunks, and wants the
+// same rows, statistics and errors; recursive says what the recursive
+// strategy must have done, which the statements it sent tell.
+func TestPlainStrategiesAgree(t *testing.T) {
+	const (
+		single   = "single"   // left every iteration to the plain path: the same statements
+		chunks   = "chunks"   // ran chunks of iterations: fewer statements
+		fallback = "fallback" // a chunk failed, the plain path redid it: more statements
+	)
+	const graph = `CREATE TABLE edges AS SELECT * FROM (VALUES (1,2),(2,3),(3,4),(5,6),(2,1),(3,2),(4,3),(6,5)) t(src, dst);
+		CREATE TABLE nodes AS SELECT DISTINCT src AS id FROM edges; SET skew_join = off`
+	for _, tc := range []struct{ name, setup, q, recursive string }{
+		{"counter", "", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 30 ITERATIONS) SELECT i FROM t`, chunks},
+		{"fixpoint", "", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT least(i + 1, 12) FROM t UNTIL FIXPOINT) SELECT i FROM t`, chunks},
+		// The state stops changing at 12, the n ITERATIONS stop comes first.
+		{"fixpoint or iterations", "", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT least(i + 1, 12) FROM t UNTIL 9 ITERATIONS OR FIXPOINT) SELECT i FROM t`, chunks},
+		// Two rows that converge at different iterations; rows swap
+		// places, which leaves the multiset as it is.
+		{"fixpoint, two rows", "", `WITH ITERATE t(i, k) AS (SELECT * FROM (VALUES (0, 1), (0, 2)) x(i, k) ITERATE SELECT least(i + k, 10), k FROM t ORDER BY random() UNTIL FIXPOINT) SELECT * FROM t ORDER BY k`, chunks},
+		{"rows grow", "", `WITH ITERATE t(i) AS (SELECT 1 ITERATE SELECT i FROM t UNION ALL SELECT i + 1 FROM t WHERE i < 6 UNTIL 10 ITERATIONS) SELECT i, count(*) FROM t GROUP BY i ORDER BY i`, chunks},
+		// Iteration 4 yields no rows: a recursive query ends there.
+		{"empty state", "", `WITH ITERATE t(i) AS (SELECT 1 ITERATE SELECT i + 1 FROM t WHERE i < 4 UNTIL 10 ITERATIONS) SELECT count(*) FROM t`, chunks},
+		{"empty state, fixpoint", "", `WITH ITERATE t(i) AS (SELECT 1 ITERATE SELECT i + 1 FROM t WHERE i < 4 UNTIL FIXPOINT) SELECT count(*) FROM t`, chunks},
+		// From an empty state a recursive query runs no step; this one
+		// makes rows from nothing.
+		{"from nothing", "", `WITH ITERATE t(i) AS (SELECT 1 WHERE false ITERATE SELECT coalesce(max(i), 0) + 1 FROM t UNTIL 12 ITERATIONS) SELECT i FROM t`, chunks},
+		{"max_state_rows", "SET max_state_rows = 40", `WITH ITERATE t(i) AS (SELECT 1 ITERATE SELECT i FROM t UNION ALL SELECT i + 1 FROM t UNTIL 20 ITERATIONS) SELECT count(*) FROM t`, chunks},
+		{"max_state_rows, not reached", "SET max_state_rows = 40", `WITH ITERATE t(i) AS (SELECT 1 ITERATE SELECT i + 1 FROM t UNTIL 20 ITERATIONS) SELECT i FROM t`, chunks},
+		{"cast fails", "", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT CASE WHEN i < 2 THEN CAST(i + 1 AS VARCHAR) ELSE 'x' END FROM t UNTIL 5 ITERATIONS) SELECT * FROM t`, fallback},
+		{"step error", "", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT CASE WHEN i < 2 THEN i + 1 ELSE error('step fails at i = ' || i) END FROM t UNTIL 5 ITERATIONS) SELECT * FROM t`, fallback},
+		{"runaway", "SET max_iterations = 6", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL FIXPOINT) SELECT * FROM t`, chunks},
+		{"until condition", "", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL (SELECT i >= 5 FROM t)) SELECT * FROM t`, single},
+		{"joining step", graph, ccPlain, chunks},
+		{"explain analyze", graph + "; SET explain_timing = off", "EXPLAIN ANALYZE " + ccPlain, single},
+		{"stop at iteration 0", "", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 0 ITERATIONS) SELECT * FROM t`, single},
+		{"checkpoints", "SET checkpoint_every = 3; SET checkpoint_dir = '" + t.TempDir() + "'", `WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT least(i + 1, 10) FROM t UNTIL FIXPOINT) SELECT i FROM t`, chunks},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tables, tablesSent := outcome(t, exec.KeyedMerge, tc.setup, tc.q)
+			if !strings.HasSuffix(tables, "tables left: 0\n") {
+				t.Errorf("a run left tables:\n%s", tables)
+			}
+			recursive, sent := outcome(t, exec.KeyedRecursive, tc.setup, tc.q)
+			err := sameChunked(recursive, tables)
+			switch {
+			case err != nil:
+			case tc.recursive == single && sent != tablesSent,
+				tc.recursive == chunks && sent >= tablesSent,
+				tc.recursive == fallback && sent <= tablesSent:
+				err = fmt.Errorf("sent %d statements, a table per iteration %d: want %s", sent, tablesSent, tc.recursive)
+			}
+			if err != nil {
+				t.Errorf("recursive: %v\n%s\na table per iteration:\n%s", err, recursive, tables)
+			}
+			t.Log("\n" + recursive)
+		})
 	}
 }
