@@ -158,7 +158,8 @@ func runMicro(ctx context.Context, cfg *config) []cell {
 		strategy string // the session's keyed strategy
 		loop     func(int) string
 	}{
-		{"itersql-plain", "itersql `WITH ITERATE t(i)` (plain)", exec.KeyedMerge, microloop.Plain},
+		{"itersql-plain", "itersql `WITH ITERATE t(i)` (plain), a table per iteration", exec.KeyedMerge, microloop.Plain},
+		{"itersql-plain-recursive", "itersql `WITH ITERATE t(i)` (plain), chunks of iterations in one `WITH RECURSIVE ... UNION ALL` (the default)", exec.KeyedRecursive, microloop.Plain},
 		{"itersql-key", "itersql `WITH ITERATE t(k, i) KEY (k)`, MERGE an iteration", exec.KeyedMerge, microloop.Keyed},
 		{"itersql-key-tables", "itersql `WITH ITERATE t(k, i) KEY (k)`, tables per iteration", exec.KeyedTables, microloop.Keyed},
 		{"itersql-key-recursive", "itersql `WITH ITERATE t(k, i) KEY (k)`, chunks of iterations in one `WITH RECURSIVE ... USING KEY` (the default)", exec.KeyedRecursive, microloop.Keyed},

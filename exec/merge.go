@@ -51,6 +51,8 @@ const (
 // KeyedStrategyEnv, when set, is the keyed strategy of new sessions, so
 // that every test suite, golden files included, runs under each strategy:
 // ITERSQL_KEYED_STRATEGY=tables go test ./exec ./sqltests ./checkpoint.
+// It chooses for plain states too: recursive allows their chunks, merge
+// and tables keep a table per iteration (plainStrategy).
 // It is not an itersql setting: every strategy gives the same results, and
 // a setting would show in EXPLAIN's settings and so differ between them.
 const KeyedStrategyEnv = "ITERSQL_KEYED_STRATEGY"
