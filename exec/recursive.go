@@ -1,7 +1,8 @@
 package exec
 
-// The recursive strategy of a keyed WITH ITERATE: several iterations in
-// one DuckDB query, a chunk, between the loop's stop tests.
+// The recursive strategies: several iterations in one DuckDB query, a
+// chunk, between the loop's stop tests; for keyed states here, for plain
+// ones further down (plainChunks).
 //
 // Why: an iteration of the MERGE path is a MERGE that DuckDB parses,
 // binds and plans again each time (0.6-0.8 ms of fixed cost whatever the
@@ -46,10 +47,10 @@ package exec
 // A state of more than recursiveMaxRows rows takes the MERGE path (see
 // there why).
 //
-// Statistics keep a row an iteration: the last of a chunk has the rows,
-// the changed count and the time of the whole chunk; the ones before it
-// have none of these (-1, not counted, and no time), for a chunk does not
-// keep them.
+// Statistics keep a row an iteration: the last of a chunk has the state's
+// rows, its own changed count, and the time of the whole chunk; the ones
+// before it have none of these (-1, not counted, and no time), for a
+// chunk does not keep them.
 //
 // A chunk that fails, for any reason (a step or cast error, a cancel,
 // a step DuckDB cannot run in a recursive CTE), left the state as it
@@ -108,7 +109,7 @@ func noChunks(set *Settings, p *planner.Plan, analyze bool) string {
 }
 
 // Plain strategies: a table per iteration (plainStates), or chunks of
-// iterations in one recursive query (plainRecursive).
+// iterations in one recursive query (plainChunks).
 const (
 	plainTables    = "a table per iteration"
 	plainRecursive = "recursive"
@@ -140,21 +141,22 @@ func (s *Session) explainStrategy(p *planner.Plan) string {
 }
 
 // Chunk sizes, in iterations. A chunk is one statement: the loop reports
-// progress, and the statistics get a row, only between chunks, and
-// max_state_rows is checked only inside one (see chunkSQL). So the first
-// chunk is short, and a chunk doubles while the last one ran within
-// chunkFast and halves when it took over chunkSlow: a slow step gets
-// chunks of an iteration or two, a fast one soon makes its fixed cost per
+// progress and records statistics only between chunks, and a cancel
+// interrupts the chunk's statement, which is redone an iteration at a
+// time to fail where it was. So the first chunk is short, and a chunk
+// doubles while the last one ran within chunkFast and halves when it took
+// over chunkSlow: a slow step soon runs an iteration at a time (its fixed
+// cost is small beside it), a fast one soon makes its fixed cost per
 // iteration negligible. (Variables: TestStatementsPerIteration makes
 // every chunk fast, for counts that do not depend on the machine.)
 const firstChunk = 8
 
-// recursiveMaxRows is the largest state that a chunk starts from; a
-// larger one takes the MERGE path. Why: every step of a chunk reads
-// recurring.rec, DuckDB's hash table of the state, in full (the join that
-// keeps unchanged rows out of the working table, and the step's own
-// reads of name), and that costs more per row than the MERGE's scan of a
-// table. Measured here on SELECT k, v + 1 FROM t WHERE v < 200, 200
+// recursiveMaxRows is the largest state that a keyed chunk starts from;
+// a larger one takes the MERGE path. Why: a chunk's cost per step grows
+// with the state much faster than a MERGE's (every step reads
+// recurring.rec, DuckDB's hash table of the state, in full: the join that
+// keeps unchanged rows out of the working table, and the step's own reads
+// of name; we did not profile it further). Measured here on SELECT k, v + 1 FROM t WHERE v < 200, 200
 // iterations, MERGE against recursive: 1,000 rows 312 / 127 ms, 2,000
 // 289 / 142, 4,000 383 / 273, 10,000 279 / 820, 100,000 1.4 / 8.1 s;
 // and where 1% of the rows change, 100,000 rows 0.76 / 8.5 s.
