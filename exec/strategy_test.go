@@ -266,6 +266,10 @@ func TestPlainStrategiesAgree(t *testing.T) {
 		// places, which leaves the multiset as it is.
 		{"fixpoint, two rows", "", `WITH ITERATE t(i, k) AS (SELECT * FROM (VALUES (0, 1), (0, 2)) x(i, k) ITERATE SELECT least(i + k, 10), k FROM t ORDER BY random() UNTIL FIXPOINT) SELECT * FROM t ORDER BY k`, chunks},
 		{"rows grow", "", `WITH ITERATE t(i) AS (SELECT 1 ITERATE SELECT i FROM t UNION ALL SELECT i + 1 FROM t WHERE i < 6 UNTIL 10 ITERATIONS) SELECT i, count(*) FROM t GROUP BY i ORDER BY i`, chunks},
+		// A row more an iteration: the state outgrows plainMaxRows
+		// (10,000 rows) in the second chunk, and the rest is a table per
+		// iteration.
+		{"growing past chunks", "", `WITH ITERATE t(i) AS (SELECT range FROM range(9990) ITERATE SELECT i FROM t UNION ALL SELECT max(i) + 1 FROM t UNTIL 30 ITERATIONS) SELECT count(*), max(i) FROM t`, chunks},
 		// Iteration 4 yields no rows: a recursive query ends there.
 		{"empty state", "", `WITH ITERATE t(i) AS (SELECT 1 ITERATE SELECT i + 1 FROM t WHERE i < 4 UNTIL 10 ITERATIONS) SELECT count(*) FROM t`, chunks},
 		{"empty state, fixpoint", "", `WITH ITERATE t(i) AS (SELECT 1 ITERATE SELECT i + 1 FROM t WHERE i < 4 UNTIL FIXPOINT) SELECT count(*) FROM t`, chunks},
