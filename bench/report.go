@@ -230,7 +230,7 @@ func (r *report) writeWorkload(b *strings.Builder, res *workloadResult) {
 
 // microBase names, for each micro cell, the DuckDB cell running the
 // same loop that its ratio is taken against.
-var microBase = map[string]string{"itersql-plain": "recursive", "itersql-key": "using-key", "itersql-key-tables": "using-key"}
+var microBase = map[string]string{"itersql-plain": "recursive", "itersql-plain-recursive": "recursive", "itersql-key": "using-key", "itersql-key-tables": "using-key", "itersql-key-recursive": "using-key"}
 
 // microPerIteration is a micro cell's time per iteration in ms, 0 when it
 // has none.

@@ -164,9 +164,11 @@ func runMicro(ctx context.Context, cfg *config) []cell {
 		strategy string // the session's keyed strategy
 		loop     func(int) string
 	}{
-		{"itersql-plain", "itersql `WITH ITERATE t(i)` (plain)", exec.KeyedMerge, microloop.Plain},
-		{"itersql-key", "itersql `WITH ITERATE t(k, i) KEY (k)`, MERGE (the default)", exec.KeyedMerge, microloop.Keyed},
+		{"itersql-plain", "itersql `WITH ITERATE t(i)` (plain), a table per iteration", exec.KeyedMerge, microloop.Plain},
+		{"itersql-plain-recursive", "itersql `WITH ITERATE t(i)` (plain), chunks of iterations in one `WITH RECURSIVE ... UNION ALL` (the default)", exec.KeyedRecursive, microloop.Plain},
+		{"itersql-key", "itersql `WITH ITERATE t(k, i) KEY (k)`, MERGE an iteration", exec.KeyedMerge, microloop.Keyed},
 		{"itersql-key-tables", "itersql `WITH ITERATE t(k, i) KEY (k)`, tables per iteration", exec.KeyedTables, microloop.Keyed},
+		{"itersql-key-recursive", "itersql `WITH ITERATE t(k, i) KEY (k)`, chunks of iterations in one `WITH RECURSIVE ... USING KEY` (the default)", exec.KeyedRecursive, microloop.Keyed},
 	} {
 		if !cfg.only.MatchString("micro/" + m.id) {
 			continue
@@ -179,7 +181,7 @@ func runMicro(ctx context.Context, cfg *config) []cell {
 			continue
 		}
 		s.sess.KeyedStrategy = m.strategy
-		if cost, err := s.cost(ctx, m.loop, 10); err != nil {
+		if cost, err := s.cost(ctx, m.loop, 100); err != nil {
 			c.fail(err, 0)
 		} else {
 			c = timeMicro(ctx, cfg, c, func(ctx context.Context) error { return s.run(ctx, m.loop(n), n) })

@@ -91,10 +91,13 @@ func (s *Session) execStatement(ctx context.Context, src string, pos sqlscan.Pos
 			return nil, err
 		}
 		if !st.Analyze && s.Engine() == "spark" {
-			return &Result{Text: strings.TrimRight(plan.Explain(s.Settings.List()), "\n") + "\nengine: spark (Spark Connect)\n"}, nil
+			return &Result{Text: strings.TrimRight(plan.Explain(s.Settings.List()), "\n") + s.explainStrategy(plan) + "\nengine: spark (Spark Connect)\n"}, nil
 		}
 		if !st.Analyze {
-			return &Result{Text: s.skewExplain(ctx, plan, plan.Explain(s.Settings.List())) + s.checkpointPolicy(ctx, plan)}, nil
+			// The strategy's line goes before the splits: whether the skew
+			// split may run is one of its reasons.
+			text := plan.Explain(s.Settings.List()) + s.explainStrategy(plan)
+			return &Result{Text: s.skewExplain(ctx, plan, text) + s.checkpointPolicy(ctx, plan)}, nil
 		}
 		res, err := s.Run(ctx, plan, true)
 		if err != nil {

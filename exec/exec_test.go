@@ -108,12 +108,13 @@ func TestTablesDuringRun(t *testing.T) {
 }
 
 // TestCancel cancels a runaway loop: the error says so, no table is left,
-// and the session still works.
+// and the session still works. (Progress may come once a chunk of
+// iterations, exec/recursive.go.)
 func TestCancel(t *testing.T) {
 	s := open(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.Progress = func(_ string, st IterStat, _ time.Duration) {
-		if st.Iteration == 3 {
+		if st.Iteration >= 3 {
 			cancel()
 		}
 	}
@@ -174,8 +175,8 @@ func TestPlainFixpointNotFooled(t *testing.T) {
 	    SELECT k, LEAST(v + 1, 3) FROM t
 	  UNTIL FIXPOINT
 	) SELECT * FROM t ORDER BY k`)
-	if got := rowsText(res); got != "1 3\n2 3\n" || len(res.Stats) != 5 {
-		t.Errorf("got %q after %d iterations, want 1 3 / 2 3 after 4", got, len(res.Stats)-1)
+	if got, n := rowsText(res), res.Stats[len(res.Stats)-1].Iteration; got != "1 3\n2 3\n" || n != 4 {
+		t.Errorf("got %q after %d iterations, want 1 3 / 2 3 after 4", got, n)
 	}
 	if last := res.Stats[len(res.Stats)-1]; last.Changed != 0 {
 		t.Errorf("last iteration changed %d, want 0", last.Changed)
@@ -200,6 +201,9 @@ func TestNullKey(t *testing.T) {
 		t.Errorf("got\n%swant\n%s", got, want)
 	}
 	for _, st := range res.Stats[1:] {
+		if st.Rows == -1 && st.Changed == -1 && st.Iteration < 4 {
+			continue // inside a chunk of iterations: not kept (exec/recursive.go)
+		}
 		if st.Rows != 3 || st.Changed != 3 {
 			t.Errorf("iteration %d: %d rows, %d changed; want 3, 3", st.Iteration, st.Rows, st.Changed)
 		}

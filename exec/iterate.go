@@ -440,7 +440,11 @@ func (r *run) plain() (string, error) {
 	if p.StopAfter == k0 {
 		return cur, nil
 	}
-	return r.loop(&plainStates{r: r, cur: cur, fixpoint: r.hasFixpoint()}, k0)
+	ps := &plainStates{r: r, cur: cur, fixpoint: r.hasFixpoint()}
+	if strategy, _ := plainStrategy(r.s.KeyedStrategy, &r.s.Settings, p, r.analyze); strategy == plainRecursive {
+		return r.loop(ps.chunks(rows), k0)
+	}
+	return r.loop(ps, k0)
 }
 
 // plainStates is the plain strategy: each step's output is a new table,
@@ -542,8 +546,9 @@ func (r *run) fingerprint(table string) (*print, error) {
 // keyed runs a state upserted by key, semi-naively: the step reads the
 // whole state and delta (the rows the last step added or changed), and
 // the state is updated in place. It makes iteration 0 (or restores a
-// checkpoint) and checks the parts, then iterates on the MERGE path
-// (exec/merge.go) or the table path (keyedTables).
+// checkpoint) and checks the parts, then iterates on the recursive path
+// (exec/recursive.go), the MERGE path (exec/merge.go) or the table path
+// (keyedTables), as keyedStrategy chooses.
 func (r *run) keyed() (string, error) {
 	p := r.p
 	began := time.Now()
@@ -574,12 +579,16 @@ func (r *run) keyed() (string, error) {
 	if r.s.KeyedStrategy == KeyedReplace {
 		return r.loop(r.keyedReplace(state, delta, rows, resumed), k0)
 	}
-	if !r.mergeApplies() {
+	strategy, _ := keyedStrategy(r.s.KeyedStrategy, &r.s.Settings, p, r.analyze)
+	if strategy == KeyedTables {
 		return r.loop(r.keyedTables(state, delta, rows, resumed), k0)
 	}
 	km, err := r.keyedMerge(state, delta, k0, resumed)
 	if err != nil {
 		return "", err
+	}
+	if strategy == KeyedRecursive {
+		return r.loop(r.keyedRecursive(km, rows), k0)
 	}
 	return r.loop(km, k0)
 }
@@ -628,7 +637,7 @@ func (r *run) differs(a string) string {
 // keyedTables is the keyed strategy with tables made per iteration: the
 // step's output (unless its key is surely unique) and the delta, by
 // CREATE TABLE AS, and the state updated by an UPDATE and an INSERT from
-// the delta. It serves every run the MERGE path does not (mergeApplies).
+// the delta. It serves every run the MERGE path does not (keyedStrategy).
 type keyedTables struct {
 	r                  *run
 	state, delta, prev string

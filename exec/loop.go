@@ -8,7 +8,8 @@ import (
 
 // strategy is how a run makes each iteration's state from the one before:
 // the plain state (a new table per iteration, plainStates), or a keyed
-// state on the MERGE path (keyedMerge) or the table path (keyedTables).
+// state on the MERGE path (keyedMerge) or the table path (keyedTables);
+// or either in chunks of iterations (plainChunks, keyedRecursive).
 // The one loop, run.loop, owns the rest: stop tests, checkpoints,
 // statistics, progress and max_iterations.
 type strategy interface {

@@ -16,7 +16,7 @@ package exec
 //     rows with changedAt = k-1: new keys are inserted, changed rows
 //     updated, both stamped k; unchanged rows are left alone, so
 //     RowsAffected is the changed count;
-//   - SELECT count(*) of the state (prepared once), for its rows.
+//   - SELECT count(*) of the state (prepared once a state table), for its rows.
 //
 // A step whose key is not surely unique (planner's StepKeyUnique) counts
 // its rows per key in a window, and the MERGE raises an error on a key
@@ -39,28 +39,38 @@ import (
 	"strings"
 )
 
-// Keyed strategies (Session.KeyedStrategy).
+// Keyed strategies (Session.KeyedStrategy). Each names the fastest path
+// a session may take; a run takes the first of recursive, merge, tables
+// that its statement allows (keyedStrategy, exec/recursive.go).
 const (
-	KeyedMerge  = "merge"  // one MERGE an iteration into a state with a changed-at column
-	KeyedTables = "tables" // tables per iteration, UPDATE and INSERT from the delta
+	KeyedRecursive = "recursive" // several iterations in one WITH RECURSIVE ... USING KEY query (exec/recursive.go)
+	KeyedMerge     = "merge"     // one MERGE an iteration into a state with a changed-at column
+	KeyedTables    = "tables"    // tables per iteration, UPDATE and INSERT from the delta
 )
 
 // KeyedStrategyEnv, when set, is the keyed strategy of new sessions, so
 // that every test suite, golden files included, runs under each strategy:
 // ITERSQL_KEYED_STRATEGY=tables go test ./exec ./sqltests ./checkpoint.
-// It is not an itersql setting: both strategies give the same results, and
+// It chooses for plain states too: recursive allows their chunks, merge
+// and tables keep a table per iteration (plainStrategy).
+// It is not an itersql setting: every strategy gives the same results, and
 // a setting would show in EXPLAIN's settings and so differ between them.
 const KeyedStrategyEnv = "ITERSQL_KEYED_STRATEGY"
+
+// defaultKeyed is the keyed strategy of a session when KeyedStrategyEnv
+// is not set: recursive where it applies (keyedStrategy), measured 2-3
+// times as fast as the MERGE path there (exec/recursive.go).
+const defaultKeyed = KeyedRecursive
 
 // defaultKeyedStrategy is the keyed strategy of a new session.
 func defaultKeyedStrategy() (string, error) {
 	switch v := os.Getenv(KeyedStrategyEnv); v {
 	case "":
-		return KeyedMerge, nil
-	case KeyedMerge, KeyedTables, KeyedReplace:
+		return defaultKeyed, nil
+	case KeyedRecursive, KeyedMerge, KeyedTables, KeyedReplace:
 		return v, nil
 	default:
-		return "", fmt.Errorf("%s must be %s, %s or %s, not %q", KeyedStrategyEnv, KeyedMerge, KeyedTables, KeyedReplace, v)
+		return "", fmt.Errorf("%s must be %s, %s, %s or %s, not %q", KeyedStrategyEnv, KeyedRecursive, KeyedMerge, KeyedTables, KeyedReplace, v)
 	}
 }
 
@@ -71,14 +81,6 @@ const (
 	stepKeyN   = "__itersql_key_rows"   // rows of the step with the row's key
 	dupKeyMark = "__itersql_duplicate_key"
 )
-
-// mergeApplies reports whether this run takes the MERGE path: the
-// session's strategy asks for it, and no UNTIL condition reads
-// previous.name, which is the whole state before the step: a copy of it
-// per iteration is what the table path makes anyway.
-func (r *run) mergeApplies() bool {
-	return r.s.KeyedStrategy == KeyedMerge && !r.p.UsesPrevious
-}
 
 // mergeStep is the MERGE of iteration k's step (bound) into the state
 // table.
@@ -149,7 +151,6 @@ func (st *stmt) close() {
 // here.
 func (r *run) keyedMerge(state, delta string, k0 int, resumed bool) (*keyedMerge, error) {
 	p := r.p
-	cols := strings.Join(r.cols, ", ")
 	// Iteration 0's delta is the whole state: every row is stamped k0.
 	// A checkpoint's state is stamped older, but for its delta's rows.
 	stamp := k0
@@ -167,11 +168,9 @@ func (r *run) keyedMerge(state, delta string, k0 int, resumed bool) (*keyedMerge
 			return nil, err
 		}
 	}
-	count, err := r.s.prepare(r.ctx, "SELECT count(*) FROM "+state)
-	if err != nil {
-		return nil, r.partErr(p.Step, k0+1, err)
-	}
-	return &keyedMerge{r: r, state: state, view: fmt.Sprintf("(SELECT %s FROM %s)", cols, state), count: count}, nil
+	km := &keyedMerge{r: r, k: k0}
+	km.moveTo(state)
+	return km, nil
 }
 
 // keyedMerge is the MERGE path's state: one table, and the view of it
@@ -179,8 +178,17 @@ func (r *run) keyedMerge(state, delta string, k0 int, resumed bool) (*keyedMerge
 type keyedMerge struct {
 	r           *run
 	state, view string
-	k           int // the last iteration made
-	count       *stmt
+	k           int   // the last iteration made
+	count       *stmt // count(*) of state, prepared at its first use
+}
+
+// moveTo makes table, which has the hidden column, the state (the
+// recursive strategy makes a new table per chunk of iterations).
+func (km *keyedMerge) moveTo(table string) {
+	km.count.close()
+	km.count = nil
+	km.state = table
+	km.view = fmt.Sprintf("(SELECT %s FROM %s)", strings.Join(km.r.cols, ", "), table)
 }
 
 // deltaAt is delta.name after iteration k: the rows it stamped.
@@ -209,6 +217,11 @@ func (km *keyedMerge) advance(k, _ int) (reached int, rows, changed int64, note 
 			return 0, 0, 0, "", r.partErr(p.Step, k, err) // the step is not deterministic
 		}
 		return 0, 0, 0, "", r.stepErr(k, step, err)
+	}
+	if km.count == nil {
+		if km.count, err = r.s.prepare(r.ctx, "SELECT count(*) FROM "+km.state); err != nil {
+			return 0, 0, 0, "", r.partErr(p.Step, k, err)
+		}
 	}
 	if err := km.count.queryRow(r.ctx, &rows); err != nil {
 		return 0, 0, 0, "", r.partErr(p.Step, k, err)

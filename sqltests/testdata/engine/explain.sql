@@ -12,6 +12,12 @@ EXPLAIN WITH ITERATE cc(id, comp) KEY (id) AS (
 )
 SELECT COUNT(DISTINCT comp) FROM cc;
 
+-- The keyed strategy, and why: a step that keeps the key and reads no
+-- join runs chunks of iterations in one recursive query; one that may
+-- yield a key twice takes the MERGE path.
+EXPLAIN WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 0 ITERATE SELECT k, v + 1 FROM t WHERE v < 5 UNTIL FIXPOINT) SELECT v FROM t;
+EXPLAIN WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 0 ITERATE SELECT k % 2, v + 1 FROM t WHERE v < 5 UNTIL FIXPOINT) SELECT v FROM t;
+
 EXPLAIN WITH ITERATE t(x) AS (SELECT 1.0 ITERATE SELECT x / 2 FROM t UNTIL 10 ITERATIONS OR (SELECT ABS(c.x - p.x) FROM t c, previous.t p) < 0.01) SELECT x FROM t;
 
 -- EXPLAIN ANALYZE runs it: one row per iteration (milliseconds hidden here
