@@ -654,6 +654,50 @@ func (r *run) keyedTables(state, delta string, rows int64, resumed bool) *keyedT
 	return kt
 }
 
+// makeDelta materializes iteration k's delta (step, bound to state and
+// delta view deltaView): the rows of the step's output that are new or
+// differ from the state, with extra columns ("" or ", expr AS name"
+// over the step's row r and the state's row s). It returns the delta's
+// table and rows, and the skew split's note.
+func (r *run) makeDelta(k int, step, state, deltaView, extra string) (delta string, rows int64, note string, err error) {
+	p := r.p
+	stepSQL, note, err := r.skewStep(k, step, state, "", deltaView)
+	if err != nil {
+		return "", 0, "", err
+	}
+	// A step that groups by its key cannot yield a key twice: its output
+	// goes straight into the delta's query. Any other step is
+	// materialized first and checked for duplicate keys.
+	src := "(" + r.castStep(stepSQL) + ")"
+	out := r.table("r", k)
+	if !p.StepKeyUnique {
+		if _, err := r.create(out, r.castStep(stepSQL)); err != nil {
+			return "", 0, "", r.stepErr(k, step, err)
+		}
+		if err := r.duplicateStepKey(k, out); err != nil {
+			return "", 0, "", err
+		}
+		src = out
+	}
+	changedCond := unmatched
+	if d := r.differs("r"); d != "" {
+		changedCond += " OR " + d
+	}
+	delta = r.table("d", k)
+	rows, err = r.create(delta, fmt.Sprintf("SELECT r.*%s FROM %s AS r LEFT JOIN (SELECT *, true AS __itersql_in_state FROM %s) AS s ON %s WHERE %s",
+		extra, src, state, r.keyOn("r"), changedCond))
+	if err != nil {
+		if p.StepKeyUnique {
+			return "", 0, "", r.stepErr(k, step, err)
+		}
+		return "", 0, "", r.partErr(p.Step, k, err)
+	}
+	if err := r.skewRelease(); err != nil {
+		return "", 0, "", err
+	}
+	return delta, rows, note, r.drop(out)
+}
+
 // A step row is new when no state row joined it. The key cannot say so (a
 // NULL key joins a NULL key), nor can rowid (a user's column may be named
 // so): a marker column that is never NULL in the state can.
@@ -666,46 +710,9 @@ func (kt *keyedTables) advance(k, _ int) (reached int, rows, changed int64, note
 	for _, c := range r.valueColumns() {
 		setList = append(setList, fmt.Sprintf("%s = d.%s", c, c))
 	}
-	stateMarked := "(SELECT *, true AS __itersql_in_state FROM " + state + ")"
-	changedCond := unmatched
-	if d := r.differs("r"); d != "" {
-		changedCond += " OR " + d
-	}
 	step := r.bind(p.Step, state, "", kt.deltaView)
-	out := r.table("r", k)
-	stepSQL, note, err := r.skewStep(k, step, state, "", kt.deltaView)
+	next, _, note, err := r.makeDelta(k, step, state, kt.deltaView, ", "+unmatched+" AS __itersql_new")
 	if err != nil {
-		return 0, 0, 0, "", err
-	}
-	// A step that groups by its key cannot yield a key twice: its output
-	// goes straight into the delta's query. Any other step is
-	// materialized first and checked for duplicate keys.
-	src := r.castStep(stepSQL)
-	if p.StepKeyUnique {
-		src = "(" + src + ")"
-	} else {
-		if _, err := r.create(out, src); err != nil {
-			return 0, 0, 0, "", r.stepErr(k, step, err)
-		}
-		if err := r.duplicateStepKey(k, out); err != nil {
-			return 0, 0, 0, "", err
-		}
-		src = out
-	}
-	// The delta: rows of the step's output that are new or differ.
-	next := r.table("d", k)
-	q := fmt.Sprintf("SELECT r.*, %s AS __itersql_new FROM %s r LEFT JOIN %s s ON %s WHERE %s",
-		unmatched, src, stateMarked, r.keyOn("r"), changedCond)
-	if _, err := r.create(next, q); err != nil {
-		if p.StepKeyUnique {
-			return 0, 0, 0, "", r.stepErr(k, step, err)
-		}
-		return 0, 0, 0, "", r.partErr(p.Step, k, err)
-	}
-	if err := r.skewRelease(); err != nil {
-		return 0, 0, 0, "", err
-	}
-	if err := r.drop(out); err != nil {
 		return 0, 0, 0, "", err
 	}
 	// Counting the delta's changed and new rows (a small table) lets the

@@ -36,40 +36,8 @@ func (kr *keyedReplace) advance(k, _ int) (reached int, rows, changed int64, not
 	r, p := kr.r, kr.r.p
 	cols := strings.Join(r.cols, ", ")
 	step := r.bind(p.Step, kr.state, "", kr.deltaView)
-	stepSQL, note, err := r.skewStep(k, step, kr.state, "", kr.deltaView)
+	next, changed, note, err := r.makeDelta(k, step, kr.state, kr.deltaView, "")
 	if err != nil {
-		return 0, 0, 0, "", err
-	}
-	// A step that groups by its key cannot yield a key twice; any other
-	// is materialized first and checked.
-	src := "(" + r.castStep(stepSQL) + ")"
-	out := r.table("r", k)
-	if !p.StepKeyUnique {
-		if _, err := r.create(out, r.castStep(stepSQL)); err != nil {
-			return 0, 0, 0, "", r.stepErr(k, step, err)
-		}
-		if err := r.duplicateStepKey(k, out); err != nil {
-			return 0, 0, 0, "", err
-		}
-		src = out
-	}
-	changedCond := unmatched
-	if d := r.differs("r"); d != "" {
-		changedCond += " OR " + d
-	}
-	next := r.table("d", k)
-	changed, err = r.create(next, fmt.Sprintf("SELECT r.* FROM %s AS r LEFT JOIN (SELECT *, true AS __itersql_in_state FROM %s) AS s ON %s WHERE %s",
-		src, kr.state, r.keyOn("r"), changedCond))
-	if err != nil {
-		if p.StepKeyUnique {
-			return 0, 0, 0, "", r.stepErr(k, step, err)
-		}
-		return 0, 0, 0, "", r.partErr(p.Step, k, err)
-	}
-	if err := r.skewRelease(); err != nil {
-		return 0, 0, 0, "", err
-	}
-	if err := r.drop(out); err != nil {
 		return 0, 0, 0, "", err
 	}
 	if err := r.drop(kr.delta); err != nil {
