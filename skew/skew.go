@@ -211,6 +211,9 @@ type layout struct {
 	// they already have one type): hash(1::INTEGER) differs from
 	// hash(1::BIGINT), and equal keys must meet in the same task.
 	hashCast string
+	// oneQuery: the paths run as one query (on Spark), not as tasks that
+	// each report the rows they joined, so they carry no task columns.
+	oneQuery bool
 }
 
 // newLayout lays out j from both inputs' frequencies. partitions > 0 fixes

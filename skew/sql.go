@@ -110,7 +110,7 @@ func (s *layout) proj(id string) string {
 	for _, a := range s.Join.Aggs {
 		out = append(out, a.SQL+" AS "+quote(a.Name))
 	}
-	if s.Pushed() {
+	if s.Pushed() && !s.oneQuery {
 		out = append(out, "CAST("+id+" AS INTEGER) AS "+taskCol, "count(*) AS "+rowsCol)
 	}
 	return strings.Join(out, ", ")
