@@ -165,7 +165,7 @@ func (r *run) skewInit() error {
 		return nil
 	}
 	if r.s.db == nil {
-		r.skew = &skewRun{spark: r.s.newSparkSkew(r.ctx, r.p)}
+		r.skew = &skewRun{spark: &sparkSkew{k: r.s.newSparkSkewRunner(r.ctx, r.p)}}
 		return nil
 	}
 	k := r.s.newSkewRunner(r.ctx, r.p, func(n string) { r.live[n] = true }, r.drop)

@@ -42,10 +42,6 @@ func (s *Session) newSparkSkewRunner(ctx context.Context, p *planner.Plan) *skew
 	})
 }
 
-func (s *Session) newSparkSkew(ctx context.Context, p *planner.Plan) *sparkSkew {
-	return &sparkSkew{k: s.newSparkSkewRunner(ctx, p)}
-}
-
 // sparkBind binds printed Spark SQL to an iteration's tables.
 func (s *Session) sparkBind(state, previous, delta string) func(string) string {
 	e := s.eng.(*sparkEngine)
