@@ -531,7 +531,7 @@ func (k *SparkRunner) Explain(title, label string, p *SparkPart, bind func(strin
 			line("shuffle path: every other key, each input repartitioned into %d by the key:", l.Parts)
 			line("  %s", ps.shuffle)
 		}
-		fmt.Fprintf(&b, "  %s as run when split (one Spark query; %s is split 1's paths, UNION ALL):\n    %s\n", label, sparkRef(resultRef(1)), p.text)
+		fmt.Fprintf(&b, "  %s as run when split (one Spark query: `__itersql_skew<n>__` stands for split n's paths, UNION ALL):\n    %s\n", label, p.text)
 	}
 	if on && p.sp == nil && p.declined != "" {
 		fmt.Fprintf(&b, "  not split: %s\n", p.declined)
