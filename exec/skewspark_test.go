@@ -53,9 +53,9 @@ const (
 	  UNTIL FIXPOINT) SELECT comp, COUNT(*) AS size FROM cc GROUP BY comp ORDER BY size DESC, comp`
 )
 
-// skewSparkSessions opens a Spark session and a DuckDB one with the test
-// tables, and drops Spark's at the end.
-func skewSparkSessions(t *testing.T) (sp, duck *Session) {
+// skewSparkSession opens a Spark session that drops the test tables when
+// the test ends.
+func skewSparkSession(t *testing.T) *Session {
 	t.Helper()
 	remote := sparktest.Remote(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -64,13 +64,8 @@ func skewSparkSessions(t *testing.T) (sp, duck *Session) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	duck, err = Open("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	duck.ValueText = ValuesVarchar
 	t.Cleanup(func() {
-		for _, name := range []string{"a", "b", "e0", "edges", "nodes"} {
+		for _, name := range []string{"a", "b", "e0", "edges", "nodes", "coll"} {
 			if _, err := exec1(t, sp, "DROP TABLE IF EXISTS itersql_skewtest_"+name); err != nil {
 				t.Error(err)
 			}
@@ -78,8 +73,21 @@ func skewSparkSessions(t *testing.T) (sp, duck *Session) {
 		if err := sp.Close(); err != nil {
 			t.Error(err)
 		}
-		duck.Close()
 	})
+	return sp
+}
+
+// skewSparkSessions opens a Spark session and a DuckDB one with the test
+// tables.
+func skewSparkSessions(t *testing.T) (sp, duck *Session) {
+	t.Helper()
+	sp = skewSparkSession(t)
+	duck, err := Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	duck.ValueText = ValuesVarchar
+	t.Cleanup(func() { duck.Close() })
 	for _, q := range skewSparkTables {
 		mustExec(t, sp, q)
 		mustExec(t, duck, q)
@@ -186,15 +194,21 @@ func TestSkewSpark(t *testing.T) {
 			assertNoSkewSparkTables(t, sp)
 		})
 	}
+	// Under auto, with no key heavy (a threshold above the hubs' rows),
+	// nothing is split and EXPLAIN shows no split.
+	t.Run("auto without heavy keys", func(t *testing.T) {
+		for _, q := range []string{"SET skew_join = auto", "SET skew_threshold = 2000"} {
+			mustExec(t, sp, q)
+		}
+		*plans = nil
+		autoWithoutHeavyKeys(t, sp, duck, plans)
+	})
 }
 
-// TestSkewSparkAutoWithoutHeavyKeys: under auto, with no key heavy (a
-// threshold above the hubs' rows), nothing is split and EXPLAIN shows no
-// split.
-func TestSkewSparkAutoWithoutHeavyKeys(t *testing.T) {
-	sp, duck := skewSparkSessions(t)
-	plans := sparkPlans(t, sp)
-	mustExec(t, sp, "SET skew_threshold = 2000")
+// autoWithoutHeavyKeys checks that keyed components run unsplit on Spark,
+// with DuckDB's rows, no split query (plans), no note and no split in
+// EXPLAIN.
+func autoWithoutHeavyKeys(t *testing.T, sp, duck *Session, plans *[]string) {
 	got := mustExec(t, sp, ccKeyedSpark)
 	want := mustExec(t, duck, ccKeyedSpark)
 	if g, w := skewRowsText(got), skewRowsText(want); g != w {
@@ -231,4 +245,32 @@ func assertNoSkewSparkTables(t *testing.T, sp *Session) {
 	if len(res.Rows) > 0 {
 		t.Errorf("tables left on Spark: %v", res.Rows)
 	}
+}
+
+// TestSkewSparkDeclines: a join the split cannot take on Spark (its key
+// compares under a collation, which DuckDB has no name for) runs unsplit
+// under skew_join = on, with the unsplit answer, and EXPLAIN says why.
+func TestSkewSparkDeclines(t *testing.T) {
+	sp := skewSparkSession(t)
+	plans := sparkPlans(t, sp)
+	mustExec(t, sp, "DROP TABLE IF EXISTS itersql_skewtest_coll")
+	mustExec(t, sp, "CREATE TABLE itersql_skewtest_coll (k STRING COLLATE UTF8_LCASE, v INT) USING parquet")
+	mustExec(t, sp, "INSERT INTO itersql_skewtest_coll VALUES ('a', 1), ('A', 2), ('b', 3), ('a', 4)")
+	q := `WITH ITERATE s(k, n) AS (SELECT k, v FROM itersql_skewtest_coll
+	  ITERATE SELECT s.k, count(*) FROM s JOIN itersql_skewtest_coll t ON s.k = t.k GROUP BY s.k
+	  UNTIL 1 ITERATIONS) SELECT lower(k), n FROM s ORDER BY 1, 2`
+	want := skewRowsText(mustExec(t, sp, q))
+	for _, set := range []string{"SET skew_join = on", "SET skew_threshold = 1"} {
+		mustExec(t, sp, set)
+	}
+	if got := skewRowsText(mustExec(t, sp, q)); got != want || want == "" {
+		t.Errorf("split on:\n%s\noff:\n%s", got, want)
+	}
+	if len(*plans) != 0 {
+		t.Errorf("%d split queries ran", len(*plans))
+	}
+	if text := mustExec(t, sp, "EXPLAIN "+q).Text; !strings.Contains(text, "not split: ") || !strings.Contains(text, "compares under a collation") {
+		t.Errorf("EXPLAIN does not say why the join is not split:\n%s", text)
+	}
+	assertNoSkewSparkTables(t, sp)
 }
