@@ -91,7 +91,8 @@ func (s *Session) execStatement(ctx context.Context, src string, pos sqlscan.Pos
 			return nil, err
 		}
 		if !st.Analyze && s.Engine() == "spark" {
-			return &Result{Text: strings.TrimRight(plan.Explain(s.Settings.List()), "\n") + s.explainStrategy(plan) + "\nengine: spark (Spark Connect)\n"}, nil
+			text := strings.TrimRight(plan.Explain(s.Settings.List()), "\n") + s.explainStrategy(plan)
+			return &Result{Text: s.skewExplain(ctx, plan, text) + "\nengine: spark (Spark Connect)\n"}, nil
 		}
 		if !st.Analyze {
 			// The strategy's line goes before the splits: whether the skew

@@ -130,37 +130,42 @@ func (s *Session) newSkewRunner(ctx context.Context, p *planner.Plan, track func
 		}
 	}
 	env := skew.Env{Conn: s.conn, Tasks: s.db, Catalog: SharedCatalog, Settings: s.Settings.skew(), Detected: s.freq,
-		Track: track, Drop: drop, Message: duckMessage, ID: s.seq}
-	if p != nil && p.Keyed() && len(p.Key) == 1 {
-		env.Unique = func(source, key string) bool {
-			return (source == planner.StateRef || source == planner.DeltaRef) && strings.EqualFold(key, p.Key[0])
-		}
-	}
+		Track: track, Drop: drop, Message: duckMessage, ID: s.seq, Unique: uniqueKey(p)}
 	return skew.NewRunner(ctx, env)
+}
+
+// uniqueKey tells the split which inputs have a unique key: the state and
+// delta.name of a keyed run, by its single KEY column. Nil: none.
+func uniqueKey(p *planner.Plan) func(source, key string) bool {
+	if p == nil || !p.Keyed() || len(p.Key) != 1 {
+		return nil
+	}
+	return func(source, key string) bool {
+		return (source == planner.StateRef || source == planner.DeltaRef) && strings.EqualFold(key, p.Key[0])
+	}
 }
 
 // ---- WITH ITERATE ----
 
-// skewRun is a run's split state (run.skew).
+// skewRun is a run's split state (run.skew): on DuckDB k and its parts,
+// on Spark spark and its parts (exec/skewspark.go).
 type skewRun struct {
 	k           *skew.Runner
 	step, final *skew.Part
 	planned     bool
+	spark       *sparkSkew
 }
 
 // skewInit prepares a run for splits: when skew_join is not off and the
 // step or final query joins, the run's tables go to the shared catalog so
-// the tasks' connections can read the states. On Spark the split is not
-// built: its own adaptive skew join stays on, and skew_join = on is an
-// error rather than silently ignored.
+// the tasks' connections can read the states. On Spark the split is one
+// Spark query a part, and needs no table.
 func (r *run) skewInit() error {
 	if r.s.Settings.SkewJoin == "off" || !hasJoin(r.p) {
 		return nil
 	}
 	if r.s.db == nil {
-		if r.s.Settings.SkewJoin == "on" {
-			return r.errorf(r.p.Source.Pos, "skew_join = on is not supported on Spark yet (Spark's adaptive skew join is on); SET skew_join = auto")
-		}
+		r.skew = &skewRun{spark: &sparkSkew{k: r.s.newSparkSkewRunner(r.ctx, r.p)}}
 		return nil
 	}
 	k := r.s.newSkewRunner(r.ctx, r.p, func(n string) { r.live[n] = true }, r.drop)
@@ -175,6 +180,9 @@ func (r *run) skewInit() error {
 func (r *run) skewStep(k int, step, state, previous, delta string) (string, string, error) {
 	if r.skew == nil {
 		return step, "", nil
+	}
+	if r.skew.spark != nil {
+		return r.sparkSkewStep(k, step, state, previous, delta)
 	}
 	bind := func(q string) string { return planner.Bind(q, state, previous, delta) }
 	sk := r.skew
@@ -204,7 +212,7 @@ func hasJoin(p *planner.Plan) bool { return skew.HasJoin(p.Step.SQL) || skew.Has
 // skewRelease drops the tables of the last split (the step is
 // materialized, its result tables are no longer read).
 func (r *run) skewRelease() error {
-	if r.skew == nil {
+	if r.skew == nil || r.skew.k == nil {
 		return nil
 	}
 	return r.skew.k.Release()
@@ -215,6 +223,9 @@ func (r *run) skewFinal(state string) (string, error) {
 	final := r.bind(r.p.Final, state, "", "")
 	if r.skew == nil {
 		return final, nil
+	}
+	if r.skew.spark != nil {
+		return r.sparkSkewFinal(final, state)
 	}
 	bind := func(q string) string { return planner.Bind(q, state, "", "") }
 	p, err := r.skew.k.Plan(r.p.Final.SQL, bind, false)
@@ -262,6 +273,9 @@ func joinNotes(a, b string) string {
 func (s *Session) skewExplain(ctx context.Context, p *planner.Plan, text string) string {
 	if s.Settings.SkewJoin == "off" || !hasJoin(p) {
 		return text
+	}
+	if s.Engine() == "spark" {
+		return s.sparkSkewExplain(ctx, p, text)
 	}
 	k := s.newSkewRunner(ctx, p, nil, nil)
 	defer k.Close()

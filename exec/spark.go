@@ -177,10 +177,16 @@ func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (template, e
 		}
 		return nil, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
 	}
+	return e.template(text), nil
+}
+
+// template binds printed Spark SQL to an iteration's tables: its
+// placeholders print as backquoted names.
+func (e *sparkEngine) template(text string) template {
 	ph := func(ref string) string { return e.quote(strings.Trim(ref, `"`)) }
 	return func(state, previous, delta string) string {
 		return strings.NewReplacer(ph(planner.StateRef), state, ph(planner.PreviousRef), previous, ph(planner.DeltaRef), delta).Replace(text)
-	}, nil
+	}
 }
 
 // print is st in Spark SQL; the files it reads become views (file).

@@ -265,17 +265,19 @@ func (k *Runner) Plan(query string, bind func(string) string, repeated bool) (*P
 		if reason == "" {
 			return p, nil
 		}
-		if push && pushed(p) {
+		if push && p.sp.pushed() {
 			continue
 		}
-		return k.declineAll(p, reason), nil
+		p.sp.declineAll(reason)
+		p.declined = reason
+		return p, nil
 	}
 	return nil, errors.New("skew split: no plan") // not reached: the last pass returns
 }
 
-// pushed reports whether some join of p computes the query's aggregates.
-func pushed(p *Part) bool {
-	for _, j := range p.sp.Joins {
+// pushed reports whether some join of sp computes the query's aggregates.
+func (sp *Prepared) pushed() bool {
+	for _, j := range sp.Joins {
 		if len(j.Aggs) > 0 || len(j.GroupBy) > 0 {
 			return true
 		}
@@ -329,13 +331,12 @@ func (k *Runner) validate(p *Part, bind func(string) string, names, types []stri
 	return ""
 }
 
-func (k *Runner) declineAll(p *Part, reason string) *Part {
-	for _, j := range p.sp.Joins {
-		p.sp.Declined = append(p.sp.Declined, j.Text+": "+reason)
+// declineAll declines every join of sp for reason: nothing is split.
+func (sp *Prepared) declineAll(reason string) {
+	for _, j := range sp.Joins {
+		sp.Declined = append(sp.Declined, j.Text+": "+reason)
 	}
-	p.sp.Joins = nil
-	p.declined = reason
-	return p
+	sp.Joins = nil
 }
 
 // detect measures side i of j (bound by bind). explain: inputs with
@@ -344,18 +345,7 @@ func (k *Runner) detect(j *Join, i int, bind func(string) string, explain bool) 
 	sd := j.Sides[i]
 	stable := stableSource(sd.Source)
 	// Inputs not measured still report their rows (partitions follow them).
-	skipped := ""
-	switch {
-	case k.env.Unique(sd.Source, sd.Key):
-		skipped = "key unique (the state's KEY): no key can be heavy"
-	case !stable && !k.env.Settings.On:
-		// Under auto an iteration's state is not measured: that would be
-		// one more GROUP BY over the state every iteration, and the
-		// states of iterative jobs are keyed by vertex or entity, whose
-		// keys are unique or nearly so. skew_join = on measures them.
-		skipped = "an iteration's state: measured only with skew_join = on"
-	}
-	if skipped != "" {
+	if skipped := skipDetection(k.env.Settings, k.env.Unique, sd); skipped != "" {
 		f := &Freq{Skipped: skipped}
 		if !explain {
 			if err := k.env.Conn.QueryRowContext(k.ctx, "SELECT count(*) FROM "+bind(sd.Source)).Scan(&f.Rows); err != nil {
@@ -391,6 +381,21 @@ func (k *Runner) detect(j *Join, i int, bind func(string) string, explain bool) 
 		k.env.Detected[cacheKey] = f
 	}
 	return f, nil
+}
+
+// skipDetection says why side sd is not measured, "" when it is.
+func skipDetection(set Settings, unique func(source, key string) bool, sd Side) string {
+	switch {
+	case unique(sd.Source, sd.Key):
+		return "key unique (the state's KEY): no key can be heavy"
+	case !stableSource(sd.Source) && !set.On:
+		// Under auto an iteration's state is not measured: that would be
+		// one more GROUP BY over the state every iteration, and the
+		// states of iterative jobs are keyed by vertex or entity, whose
+		// keys are unique or nearly so. skew_join = on measures them.
+		return "an iteration's state: measured only with skew_join = on"
+	}
+	return ""
 }
 
 // splits lays out every join of p for one execution.

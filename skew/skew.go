@@ -19,7 +19,11 @@
 //     prepares a part against its inputs and checks that the rewrite
 //     compiles to the same columns, Execute detects the heavy keys
 //     (sql.go), lays the tasks out (newLayout) and runs them on a pool of
-//     connections (pool.go), and Explain describes it all.
+//     connections (pool.go), and Explain describes it all;
+//   - a SparkRunner (spark.go) is the same split on Spark: one Spark SQL
+//     query a part, the heavy keys' rows joined under a BROADCAST hint
+//     UNION ALL the rest under REPARTITION hints, printed by
+//     internal/sparksql.
 package skew
 
 import (
@@ -211,6 +215,9 @@ type layout struct {
 	// they already have one type): hash(1::INTEGER) differs from
 	// hash(1::BIGINT), and equal keys must meet in the same task.
 	hashCast string
+	// oneQuery: the paths run as one query (on Spark), not as tasks that
+	// each report the rows they joined, so they carry no task columns.
+	oneQuery bool
 }
 
 // newLayout lays out j from both inputs' frequencies. partitions > 0 fixes

@@ -110,7 +110,7 @@ func (s *layout) proj(id string) string {
 	for _, a := range s.Join.Aggs {
 		out = append(out, a.SQL+" AS "+quote(a.Name))
 	}
-	if s.Pushed() {
+	if s.Pushed() && !s.oneQuery {
 		out = append(out, "CAST("+id+" AS INTEGER) AS "+taskCol, "count(*) AS "+rowsCol)
 	}
 	return strings.Join(out, ", ")
@@ -152,13 +152,24 @@ func (s *layout) tail() string {
 
 // input is side i filtered by where, named by its alias.
 func (s *layout) input(i int, where string) string {
+	return "(" + s.inputSelect(i, where) + ") AS " + quote(s.Join.Sides[i].Alias)
+}
+
+// inputSelect is the query of side i's columns the tasks carry, filtered
+// by where.
+func (s *layout) inputSelect(i int, where string) string {
 	sd := s.Join.Sides[i]
-	a := quote(sd.Alias)
-	q := fmt.Sprintf("(SELECT %s FROM %s AS %s", s.cols(i), sd.Source, a)
+	q := fmt.Sprintf("SELECT %s FROM %s AS %s", s.cols(i), sd.Source, quote(sd.Alias))
 	if where != "" {
 		q += " WHERE " + where
 	}
-	return q + ") AS " + a
+	return q
+}
+
+// taskSelect is the query of one task (id from taskID): sides joined by tp
+// with the join's ON condition, projected to the result columns.
+func (s *layout) taskSelect(id string, sides [2]string, tp JoinType) string {
+	return fmt.Sprintf("SELECT %s FROM %s%s", s.proj(id), s.join(sides, tp), s.tail())
 }
 
 // join writes "left TYPE right ON cond" with the sides in their order.
@@ -282,7 +293,7 @@ func (s *layout) shuffleSelect(i int) string {
 		}
 		sides[n] = s.input(n, strings.Join(conds, " AND "))
 	}
-	return fmt.Sprintf("SELECT %s FROM %s%s", s.proj(taskID(shuffle, i)), s.join(sides, s.Join.Type), s.tail())
+	return s.taskSelect(taskID(shuffle, i), sides, s.Join.Type)
 }
 
 // broadcastSelect is broadcast task c (c < 0: the template): chunk c of
@@ -299,13 +310,17 @@ func (s *layout) broadcastSelect(c int) string {
 		sides[big] = fmt.Sprintf("(SELECT * FROM %s WHERE rowid %% %d = %s) AS %s", s.HeavyTables[big], s.Chunks, index(c, "c"), bigAlias)
 	}
 	sides[small] = s.HeavyTables[small] + " AS " + quote(s.Join.Sides[small].Alias)
-	tp := s.Join.Type
-	if s.Join.Type != Inner && !s.Join.preserved(big) {
-		// The kept side is broadcast to every chunk: an inner join here,
-		// and its rows that match no chunk come from the unmatched task.
-		tp = Inner
+	return s.taskSelect(taskID(broadcast, c), sides, s.broadcastType())
+}
+
+// broadcastType is the join of a broadcast task: the query's, or inner
+// when the kept side of an outer join is the one broadcast (its rows that
+// match no heavy row of the big side come from unmatchedSelect).
+func (s *layout) broadcastType() JoinType {
+	if s.Join.Type != Inner && !s.Join.preserved(s.Big) {
+		return Inner
 	}
-	return fmt.Sprintf("SELECT %s FROM %s%s", s.proj(taskID(broadcast, c)), s.join(sides, tp), s.tail())
+	return s.Join.Type
 }
 
 // unmatchedSelect is the rows of the broadcast side that an outer join
@@ -362,6 +377,32 @@ func (s *layout) Explain(indent string) string {
 		fmt.Fprintf(&b, format, args...)
 		b.WriteString("\n")
 	}
+	s.explainKeys(line)
+	j := s.Join
+	if len(s.Heavy) > 0 {
+		line("broadcast path: %d chunk(s) of %s's heavy rows, %s's heavy-key rows sent to each:", s.Chunks, j.Sides[s.Big].Alias, j.Sides[1-s.Big].Alias)
+		line("  %s AS %s: %s", s.HeavyTables[s.Big], quote(j.Sides[s.Big].Alias), s.HeavySQL(s.Big))
+		line("  %s AS %s: %s", s.HeavyTables[1-s.Big], quote(j.Sides[1-s.Big].Alias), s.HeavySQL(1-s.Big))
+		line("  task {c}: %s", s.broadcastSelect(-1))
+		if q := s.unmatchedSelect(); q != "" {
+			line("  unmatched rows: %s", q)
+		}
+	} else {
+		line("broadcast path: none (no heavy keys)")
+	}
+	line("shuffle path: %d task(s), hash-partitioned by the key:", s.Parts)
+	for i := range 2 {
+		if s.PartTables[i] != "" {
+			line("  %s: %s", s.PartTables[i], s.PartSQL(i))
+		}
+	}
+	line("  task {i}: %s", s.shuffleSelect(-1))
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// explainKeys writes EXPLAIN's lines on the key, each input's detection
+// and the heavy keys, on either engine.
+func (s *layout) explainKeys(line func(format string, args ...any)) {
 	j := s.Join
 	line("key: %s", j.KeyText())
 	for i := range 2 {
@@ -391,25 +432,6 @@ func (s *layout) Explain(indent string) string {
 		}
 		line("heavy keys (%d): %s", len(s.Heavy), strings.Join(hs, "; "))
 	}
-	if len(s.Heavy) > 0 {
-		line("broadcast path: %d chunk(s) of %s's heavy rows, %s's heavy-key rows sent to each:", s.Chunks, j.Sides[s.Big].Alias, j.Sides[1-s.Big].Alias)
-		line("  %s AS %s: %s", s.HeavyTables[s.Big], quote(j.Sides[s.Big].Alias), s.HeavySQL(s.Big))
-		line("  %s AS %s: %s", s.HeavyTables[1-s.Big], quote(j.Sides[1-s.Big].Alias), s.HeavySQL(1-s.Big))
-		line("  task {c}: %s", s.broadcastSelect(-1))
-		if q := s.unmatchedSelect(); q != "" {
-			line("  unmatched rows: %s", q)
-		}
-	} else {
-		line("broadcast path: none (no heavy keys)")
-	}
-	line("shuffle path: %d task(s), hash-partitioned by the key:", s.Parts)
-	for i := range 2 {
-		if s.PartTables[i] != "" {
-			line("  %s: %s", s.PartTables[i], s.PartSQL(i))
-		}
-	}
-	line("  task {i}: %s", s.shuffleSelect(-1))
-	return strings.TrimRight(b.String(), "\n")
 }
 
 // collationPairs are strings that compare equal only under a collation
