@@ -70,6 +70,10 @@ type Session struct {
 	// inside DuckDB's pipeline, so a shell shows them as DuckDB's CLI
 	// would (a UUID, an infinite date, a struct in field order).
 	ValueText string
+	// Swept names the tables of dead itersql clients of this machine
+	// that opening the session dropped from a Spark server
+	// (exec/sparksweep.go); the shell says so.
+	Swept []string
 	// KeyedStrategy is how a keyed state is updated: KeyedMerge, or
 	// KeyedTables (exec/merge.go). Open sets it from KeyedStrategyEnv.
 	KeyedStrategy string

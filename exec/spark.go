@@ -2,8 +2,6 @@ package exec
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -22,7 +20,8 @@ import (
 // state is a Parquet table: CREATE TABLE ... USING parquet AS cuts the
 // lineage at every iteration, where views and cached views nest their
 // plans (Spark caps that nesting at 100). Its tables live in the server's
-// shared catalog, so their names carry a tag unique to the session.
+// shared catalog, so their names carry a tag unique to the session that
+// also says which client made them (exec/sparksweep.go).
 type sparkEngine struct {
 	s     *spark.Session
 	tag   string            // unique to the session, in every table name
@@ -37,14 +36,20 @@ func OpenSpark(ctx context.Context, remote string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b [4]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	tag, err := sessionTag()
+	if err != nil {
 		sp.Close()
 		return nil, err
 	}
-	e := &sparkEngine{s: sp, tag: hex.EncodeToString(b[:]), files: map[string]string{}}
+	e := &sparkEngine{s: sp, tag: tag, files: map[string]string{}}
 	sess := &Session{eng: e, Settings: DefaultSettings(), KeyedStrategy: KeyedReplace}
 	e.sent = &sess.sent
+	if dropped, err := e.sweep(ctx); err != nil {
+		sp.Close()
+		return nil, fmt.Errorf("spark: sweeping the tables of dead clients: %w", err)
+	} else {
+		sess.Swept = dropped
+	}
 	return sess, nil
 }
 

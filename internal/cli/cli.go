@@ -382,6 +382,9 @@ func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "itersql: %v\n", err)
 		return exitError
 	}
+	if n := len(sess.Swept); n > 0 {
+		fmt.Fprintf(stderr, "itersql: dropped %d tables that itersql processes of this machine left on %s when they died: %s\n", n, dsn, strings.Join(sess.Swept, ", "))
+	}
 	for _, s := range o.settings {
 		if err := sess.Settings.Set(s[0], s[1]); err != nil {
 			fmt.Fprintf(stderr, "itersql: %v\n", err)
