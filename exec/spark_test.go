@@ -141,8 +141,6 @@ func TestSparkRefusesBeforeRunning(t *testing.T) {
 	for _, tc := range []struct{ name, setup, q, want string }{
 		{"construct with no Spark equivalent", "", "WITH ITERATE t(i) AS (SELECT 0\nITERATE SELECT list_sort([i]) [1] FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",
 			"2:16: step of WITH ITERATE on Spark: function list_sort has no Spark SQL equivalent"},
-		{"checkpoints", "SET checkpoint_every = 5", "WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",
-			"1:1: checkpoints are not supported on Spark yet"},
 		{"inside CREATE TABLE", "", "CREATE TABLE x AS WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",
 			"inside CREATE it is not supported yet"},
 		{"skew_join on", "SET skew_join = on", "WITH ITERATE t(k, v) KEY (k) AS (SELECT 1, 1 ITERATE SELECT t.k, t.v FROM t JOIN t AS u ON t.k = u.k UNTIL 2 ITERATIONS) SELECT * FROM t",
