@@ -315,7 +315,8 @@ func (e *sparkEngine) close() error { return e.s.Close() }
 // does not do yet, each with what to do instead.
 func (r *run) sparkOnly() error {
 	p := r.p
-	if p.Command != "" && p.Command != "CREATE" && p.Command != "INSERT" && p.Command != "SELECT" && p.Command != "FROM" {
+	switch {
+	case p.Command != "" && p.Command != "CREATE" && p.Command != "INSERT" && p.Command != "SELECT" && p.Command != "FROM":
 		return r.errorf(p.Source.Pos, "on Spark, WITH ITERATE runs alone, in CREATE TABLE AS, INSERT INTO or a subquery; inside %s it is not supported yet", p.Command)
 	}
 	return nil
