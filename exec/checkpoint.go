@@ -121,10 +121,11 @@ func (s *Session) checkpointBase(ctx context.Context) (string, error) {
 // is left out, so a final query can be fixed and the run resumed), the
 // columns and the key. No itersql setting changes a state's value
 // (max_iterations and max_state_rows only stop a run), so none is in it;
-// a setting that does must be added here. The engine is, but for DuckDB
-// (whose fingerprints were taken before there was another): the state's
-// types, files and digests are each engine's own, so a run on one never
-// resumes the other's checkpoints.
+// a setting that does must be added here. The engine is named in it,
+// but for DuckDB (so that DuckDB's fingerprints, and folders, stay those
+// written before there was another engine): the state's types, files and
+// digests are each engine's own, so a run on one never resumes the
+// other's checkpoints.
 func normalizedStatement(p *planner.Plan, engine string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "itersql checkpoint format %d\n", checkpoint.FormatVersion)
