@@ -18,8 +18,10 @@
 // file, so a file damaged later is caught before it is read.
 //
 // The package knows files, not SQL: exec writes the Parquet files through
-// DuckDB and fills in the manifest's facts about the statement and its
-// inputs.
+// its engine and fills in the manifest's facts about the statement and its
+// inputs. DuckDB writes each data file as one file; Spark writes a folder
+// of part files under the same name (state.parquet/part-00000-...), whose
+// parts the manifest lists one by one.
 package checkpoint
 
 import (
@@ -52,23 +54,34 @@ const (
 	RoleDelta = "delta" // keyed states: the rows the iteration added or changed
 )
 
-// Column is one column of the state, with its DuckDB type.
+// Column is one column of the state, with its type in the engine's SQL.
 type Column struct {
 	Name string `json:"name"`
 	Type string `json:"type"`
 }
 
-// File is one data file of a checkpoint.
+// File is one data file of a checkpoint, or one folder of part files.
 type File struct {
 	Name string `json:"name"` // relative to the checkpoint's folder
 	Role string `json:"role"` // RoleState or RoleDelta
 	Rows int64  `json:"rows"`
-	// Content is a digest of the rows (DuckDB hashes, order-independent),
-	// taken from the table before it was written; a restore compares the
-	// table it reads back with it, so a lossy round trip is caught too.
+	// Content is a digest of the rows (the engine's hashes,
+	// order-independent), taken from the table before it was written; a
+	// restore compares the table it reads back with it, so a lossy round
+	// trip is caught too.
 	Content string `json:"content"`
-	Bytes   int64  `json:"bytes"`  // filled by Commit
-	SHA256  string `json:"sha256"` // filled by Commit
+	Bytes   int64  `json:"bytes"`  // filled by Commit (a folder's: its parts')
+	SHA256  string `json:"sha256"` // filled by Commit ("" for a folder)
+	// Parts are the files of a folder (Spark's part files), filled by
+	// Commit; nil for a file.
+	Parts []Part `json:"parts,omitempty"`
+}
+
+// Part is one part file of a data folder.
+type Part struct {
+	Name   string `json:"name"` // relative to the data folder
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
 }
 
 // Input is the fingerprint of one table the statement reads.
@@ -95,7 +108,8 @@ type Manifest struct {
 	Rows       int64     `json:"rows"` // rows in the state
 	Files      []File    `json:"files"`
 	Inputs     []Input   `json:"inputs"`
-	DuckDB     string    `json:"duckdb"` // version that wrote the files and hashes
+	DuckDB     string    `json:"duckdb"`          // version that wrote the files and hashes
+	Spark      string    `json:"spark,omitempty"` // the same when Spark wrote them (DuckDB is "" then)
 	Written    time.Time `json:"written"`
 }
 
@@ -305,26 +319,76 @@ func (s *Store) Load(e Entry, fingerprint string) (*Manifest, error) {
 		return nil, bad(nil, "%s: %v", ManifestName, err)
 	}
 	for _, f := range m.Files {
-		// A link could point DuckDB at any file the user can read.
-		if fi, err := os.Lstat(filepath.Join(e.Dir, f.Name)); err == nil && !fi.Mode().IsRegular() {
-			return nil, bad(nil, "%s is not a regular file (itersql follows no links in its checkpoint folders)", f.Name)
+		why, err := checkFile(filepath.Join(e.Dir, f.Name), f.Name, f.Bytes, f.SHA256)
+		if f.Parts != nil {
+			why, err = checkFolder(e.Dir, f)
 		}
-		size, sum, err := hashFile(filepath.Join(e.Dir, f.Name), false)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, bad(err, "%s is missing", f.Name)
-		}
-		if err != nil {
-			return nil, bad(err, "cannot read %s: %v", f.Name, err)
-		}
-		if size != f.Bytes {
-			return nil, bad(nil, "%s has %d bytes, the manifest says %d", f.Name, size, f.Bytes)
-		}
-		if sum != f.SHA256 {
-			return nil, bad(nil, "%s does not match its SHA-256 checksum", f.Name)
+		if why != "" {
+			return nil, bad(err, "%s", why)
 		}
 	}
 	return &m, nil
 }
+
+// checkFile checks that the data file path (name, as messages call it) is
+// a regular file of the size and SHA-256 the manifest records. why says
+// what is wrong ("" if nothing), err is the cause if there is one.
+func checkFile(path, name string, bytes int64, sha string) (why string, err error) {
+	// A link could point the engine at any file the user can read.
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return name + " is not a regular file (itersql follows no links in its checkpoint folders)", nil
+	}
+	size, sum, err := hashFile(path, false)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return name + " is missing", err
+	case err != nil:
+		return fmt.Sprintf("cannot read %s: %v", name, err), err
+	case size != bytes:
+		return fmt.Sprintf("%s has %d bytes, the manifest says %d", name, size, bytes), nil
+	case sum != sha:
+		return name + " does not match its SHA-256 checksum", nil
+	}
+	return "", nil
+}
+
+// checkFolder checks a data folder: a folder (not a link) holding every
+// part the manifest lists, each whole, and no other file that a Parquet
+// reader would read with them (Spark skips names starting with '.' or
+// '_', such as its _SUCCESS and .crc files).
+func checkFolder(dir string, f File) (why string, err error) {
+	path := filepath.Join(dir, f.Name)
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return f.Name + " is missing", err
+	case err != nil:
+		return fmt.Sprintf("cannot read %s: %v", f.Name, err), err
+	case !fi.IsDir():
+		return f.Name + " is not a folder of part files (itersql follows no links in its checkpoint folders)", nil
+	}
+	listed := map[string]bool{}
+	for _, p := range f.Parts {
+		listed[p.Name] = true
+		if why, err := checkFile(filepath.Join(path, p.Name), f.Name+"/"+p.Name, p.Bytes, p.SHA256); why != "" {
+			return why, err
+		}
+	}
+	des, err := os.ReadDir(path)
+	if err != nil {
+		return fmt.Sprintf("cannot read %s: %v", f.Name, err), err
+	}
+	for _, de := range des {
+		if n := de.Name(); !hidden(n) && !listed[n] {
+			return fmt.Sprintf("%s holds %s, which the manifest does not list", f.Name, n), nil
+		}
+	}
+	return "", nil
+}
+
+// hidden reports whether a Parquet reader (Spark's, Hadoop's) skips the
+// file name in a data folder.
+func hidden(name string) bool { return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") }
 
 // checkStrings checks the manifest's strings that reach a file path or
 // SQL: a manifest is data anyone who can write the folder may have written.
@@ -341,6 +405,13 @@ func checkStrings(m *Manifest) error {
 		seen[f.Name] = true
 		if f.Role != RoleState && f.Role != RoleDelta {
 			return fmt.Errorf("file %s has an unknown role %q", f.Name, f.Role)
+		}
+		parts := map[string]bool{}
+		for _, p := range f.Parts {
+			if !safeFileName(p.Name) || hidden(p.Name) || parts[p.Name] {
+				return fmt.Errorf("bad part name %q in %s", p.Name, f.Name)
+			}
+			parts[p.Name] = true
 		}
 	}
 	cols := map[string]bool{}
@@ -432,9 +503,18 @@ func (p *Pending) Abort() error {
 func (p *Pending) Commit(m *Manifest) error {
 	m.Format = FormatVersion
 	m.Iteration = p.iter
+	var folders []string
 	for i := range m.Files {
 		f := &m.Files[i]
-		size, sum, err := hashFile(p.Path(f.Name), true)
+		path := p.Path(f.Name)
+		if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+			if err := hashFolder(path, f); err != nil {
+				return fmt.Errorf("checkpoint folder %s: %w", f.Name, err)
+			}
+			folders = append(folders, path)
+			continue
+		}
+		size, sum, err := hashFile(path, true)
 		if err != nil {
 			return fmt.Errorf("checkpoint file %s: %w", f.Name, err)
 		}
@@ -456,12 +536,39 @@ func (p *Pending) Commit(m *Manifest) error {
 	// folder's own entry (new at Begin) once its parents are, up to the
 	// checkpoint directory's entry in its own parent.
 	base := filepath.Dir(p.store.Dir)
-	for _, dir := range []string{p.Dir, p.store.Dir, base, filepath.Dir(base)} {
+	for _, dir := range append(folders, p.Dir, p.store.Dir, base, filepath.Dir(base)) {
 		if err := syncDir(dir); err != nil {
 			return fmt.Errorf("sync %s: %w", dir, err)
 		}
 	}
 	fault("after-manifest", p.iter)
+	return nil
+}
+
+// hashFolder records the part files of the data folder path in f (the
+// files a Parquet reader reads: not hidden ones) and syncs each; Commit
+// syncs the folder.
+func hashFolder(path string, f *File) error {
+	des, err := os.ReadDir(path)
+	if err != nil {
+		return err
+	}
+	f.Parts, f.Bytes, f.SHA256 = []Part{}, 0, ""
+	for _, de := range des {
+		name := de.Name()
+		if hidden(name) {
+			continue
+		}
+		if !de.Type().IsRegular() || !safeFileName(name) {
+			return fmt.Errorf("%s is not a part file itersql can record", name)
+		}
+		size, sum, err := hashFile(filepath.Join(path, name), true)
+		if err != nil {
+			return err
+		}
+		f.Parts = append(f.Parts, Part{Name: name, Bytes: size, SHA256: sum})
+		f.Bytes += size
+	}
 	return nil
 }
 
@@ -528,7 +635,14 @@ func removeCheckpoint(dir string) error {
 	names = append(names, ManifestName+".tmp")
 	names = append(names, dataFiles...)
 	for _, name := range names {
-		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		path := filepath.Join(dir, name)
+		if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+			if err := removeDataFolder(path); err != nil {
+				return fmt.Errorf("remove checkpoint: %w", err)
+			}
+			continue
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove checkpoint: %w", err)
 		}
 	}
@@ -539,6 +653,40 @@ func removeCheckpoint(dir string) error {
 	return nil
 }
 
+// removeDataFolder deletes the files Spark writes into a data folder
+// (part-*, _SUCCESS and their .crc checksums), then the folder if that
+// empties it. Anything else (a user's file, the _temporary folder of a
+// write Spark never finished) keeps it: it is never removed as a tree.
+func removeDataFolder(path string) error {
+	des, err := os.ReadDir(path)
+	if err != nil {
+		return err
+	}
+	for _, de := range des {
+		if de.Type().IsRegular() && sparkFile(de.Name()) {
+			if err := os.Remove(filepath.Join(path, de.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) && !holdsFiles(path) {
+		return err
+	}
+	return nil
+}
+
+// sparkFile reports whether name is one Spark writes into the folder of
+// an INSERT OVERWRITE DIRECTORY: a part file, the _SUCCESS marker, or the
+// .crc checksum of either (Hadoop's local file system writes those).
+func sparkFile(name string) bool {
+	if n, ok := strings.CutPrefix(name, "."); ok {
+		if n, ok = strings.CutSuffix(n, ".crc"); ok {
+			name = n
+		}
+	}
+	return name == "_SUCCESS" || strings.HasPrefix(name, "part-") && safeFileName(name)
+}
+
 // holdsFiles reports whether the folder dir has anything in it (the
 // error of removing such a folder differs between systems).
 func holdsFiles(dir string) bool {
@@ -547,7 +695,7 @@ func holdsFiles(dir string) bool {
 }
 
 // hashFile returns the size and hex SHA-256 of a file; sync also flushes
-// it to disk (DuckDB's COPY does not promise to).
+// it to disk (neither DuckDB's COPY nor Spark's writer promises to).
 func hashFile(path string, sync bool) (int64, string, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if !sync {

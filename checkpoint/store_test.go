@@ -304,3 +304,97 @@ func TestLock(t *testing.T) {
 	}
 	l2.Release()
 }
+
+// TestDataFolder: a data file may be a folder of part files, as Spark
+// writes them. Commit records each part; Load checks each, and refuses a
+// part that changed or went, and one the manifest does not list; removing
+// the checkpoint deletes Spark's files and leaves a user's.
+func TestDataFolder(t *testing.T) {
+	fp := Fingerprint("statement")
+	spark := map[string]string{
+		"part-00000-a-c000.snappy.parquet":      "rows of part 0",
+		"part-00001-a-c000.snappy.parquet":      "rows of part 1",
+		".part-00000-a-c000.snappy.parquet.crc": "c0",
+		".part-00001-a-c000.snappy.parquet.crc": "c1",
+		"_SUCCESS":                              "",
+		"._SUCCESS.crc":                         "c",
+	}
+	commit := func(t *testing.T) (*Store, Entry) {
+		s := &Store{Dir: filepath.Join(t.TempDir(), "cc-0123")}
+		p, err := s.Begin(3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := p.Path("state.parquet")
+		os.Mkdir(dir, 0o755)
+		for name, data := range spark {
+			os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644)
+		}
+		if err := p.Commit(&Manifest{Statement: "cc", Fingerprint: fp, Files: []File{{Name: "state.parquet", Role: RoleState}}}); err != nil {
+			t.Fatal(err)
+		}
+		return s, Entry{Iteration: 3, Dir: p.Dir}
+	}
+	s, e := commit(t)
+	m, err := s.Load(e, fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := m.File(RoleState)
+	if len(f.Parts) != 2 || f.Parts[0].Name != "part-00000-a-c000.snappy.parquet" || f.Bytes != 28 {
+		t.Errorf("recorded %+v", f)
+	}
+	for _, c := range []struct {
+		name, reason string
+		do           func(dir string)
+	}{
+		{"changed part", "state.parquet/part-00001-a-c000.snappy.parquet does not match its SHA-256", func(dir string) {
+			os.WriteFile(filepath.Join(dir, "part-00001-a-c000.snappy.parquet"), []byte("rows of part 9"), 0o644)
+		}},
+		{"missing part", "state.parquet/part-00000-a-c000.snappy.parquet is missing", func(dir string) {
+			os.Remove(filepath.Join(dir, "part-00000-a-c000.snappy.parquet"))
+		}},
+		{"extra part", "state.parquet holds part-00002-b.parquet, which the manifest does not list", func(dir string) {
+			os.WriteFile(filepath.Join(dir, "part-00002-b.parquet"), []byte("more rows"), 0o644)
+		}},
+		{"folder replaced by a file", "state.parquet is not a folder of part files", func(dir string) {
+			os.RemoveAll(dir)
+			os.WriteFile(dir, []byte("x"), 0o644)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, e := commit(t)
+			c.do(filepath.Join(e.Dir, "state.parquet"))
+			var d *Damaged
+			if _, err := s.Load(e, fp); !errors.As(err, &d) || !strings.Contains(d.Reason, c.reason) {
+				t.Errorf("got %v, want %q", err, c.reason)
+			}
+		})
+	}
+	// A hidden file added (Spark reads none) does not damage it.
+	os.WriteFile(filepath.Join(e.Dir, "state.parquet", ".notes"), nil, 0o644)
+	if _, err := s.Load(e, fp); err != nil {
+		t.Errorf("a hidden file damaged the checkpoint: %v", err)
+	}
+	// Removal deletes Spark's files; the user's file keeps its folders.
+	os.WriteFile(filepath.Join(e.Dir, "state.parquet", "notes.txt"), nil, 0o644)
+	if err := s.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	des, _ := os.ReadDir(filepath.Join(e.Dir, "state.parquet"))
+	var left []string
+	for _, de := range des {
+		left = append(left, de.Name())
+	}
+	if strings.Join(left, " ") != ".notes notes.txt" {
+		t.Errorf("left in the data folder: %v", left)
+	}
+	os.Remove(filepath.Join(e.Dir, "state.parquet", ".notes"))
+	os.Remove(filepath.Join(e.Dir, "state.parquet", "notes.txt"))
+	if err := s.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(s.Dir); !os.IsNotExist(err) {
+		t.Errorf("statement folder left: %v", err)
+	}
+}

@@ -5,8 +5,9 @@ package exec
 // iteration and checkpointFinish once the final query has succeeded. The
 // file layout, the manifest and its atomic publication are package
 // checkpoint's; this file does what needs SQL: writing the state to
-// Parquet through DuckDB and reading it back, fingerprinting the statement
-// and the tables it reads.
+// Parquet through the engine and reading it back, fingerprinting the
+// statement and the tables it reads. The SQL of each of those is the
+// engine's (duckEngine's below, sparkEngine's in spark_checkpoint.go).
 
 import (
 	"context"
@@ -40,7 +41,7 @@ type ckptRun struct {
 	// inputs, and hashing a large table at every checkpoint would cost.
 	inputs     []checkpoint.Input
 	haveInputs bool
-	duckdb     string
+	version    string    // of the engine, which wrote the files and digests
 	prev       int       // newest complete checkpoint of this run (written or resumed from); -1 none
 	last       time.Time // when the last checkpoint landed, or the run started
 }
@@ -59,11 +60,12 @@ func (r *run) checkpoints() (*ckptRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	norm := normalizedStatement(r.p)
+	norm := normalizedStatement(r.p, r.s.Engine())
 	fp := checkpoint.Fingerprint(norm)
 	var version string
+	// Both engines answer SELECT version().
 	if err := r.s.queryRow(r.ctx, "SELECT version()", &version); err != nil {
-		return nil, fmt.Errorf("checkpoints: DuckDB version: %w", err)
+		return nil, fmt.Errorf("checkpoints: %s version: %w", r.engineName(), err)
 	}
 	store := &checkpoint.Store{Dir: checkpoint.StatementDir(base, r.p.Name, fp)}
 	// Two runs of one statement would delete each other's checkpoints:
@@ -84,7 +86,7 @@ func (r *run) checkpoints() (*ckptRun, error) {
 		lock:        lock,
 		fingerprint: fp,
 		normalized:  norm,
-		duckdb:      version,
+		version:     version,
 		prev:        -1,
 		last:        time.Now(),
 	}
@@ -92,11 +94,16 @@ func (r *run) checkpoints() (*ckptRun, error) {
 }
 
 // checkpointBase is checkpoint_dir, or its default: a folder beside the
-// database file (graph.duckdb.itersql), ./.itersql for an in-memory one.
-// DuckDB is asked for the file so that the session need not remember it.
+// database file (graph.duckdb.itersql), ./.itersql for an in-memory one
+// and on Spark (whose server writes it: it must see this machine's
+// folders). DuckDB is asked for the file so that the session need not
+// remember it.
 func (s *Session) checkpointBase(ctx context.Context) (string, error) {
 	if d := s.Settings.CheckpointDir; d != "" {
 		return d, nil
+	}
+	if s.Engine() == "spark" {
+		return ".itersql", nil
 	}
 	var path sql.NullString
 	err := s.queryRow(ctx, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()", &path)
@@ -114,10 +121,17 @@ func (s *Session) checkpointBase(ctx context.Context) (string, error) {
 // is left out, so a final query can be fixed and the run resumed), the
 // columns and the key. No itersql setting changes a state's value
 // (max_iterations and max_state_rows only stop a run), so none is in it;
-// a setting that does must be added here.
-func normalizedStatement(p *planner.Plan) string {
+// a setting that does must be added here. The engine is named in it,
+// but for DuckDB (so that DuckDB's fingerprints, and folders, stay those
+// written before there was another engine): the state's types, files and
+// digests are each engine's own, so a run on one never resumes the
+// other's checkpoints.
+func normalizedStatement(p *planner.Plan, engine string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "itersql checkpoint format %d\n", checkpoint.FormatVersion)
+	if engine != "duckdb" {
+		fmt.Fprintf(&b, "engine: %s\n", engine)
+	}
 	fmt.Fprintf(&b, "name: %s\ncolumns: %s\nkey: %s\n", planner.Quote(p.Name), strings.Join(quoteAll(p.Columns), ", "), strings.Join(quoteAll(p.Key), ", "))
 	fmt.Fprintf(&b, "initial: %s\nstep: %s\n", p.Initial.SQL, p.Step.SQL)
 	for _, st := range p.Stops {
@@ -230,8 +244,8 @@ func (r *run) otherVersions(c *ckptRun) string {
 // new, a result no run computes.
 func (r *run) checkInputs(c *ckptRun, m *checkpoint.Manifest, e checkpoint.Entry) error {
 	why := ""
-	if m.DuckDB != c.duckdb {
-		why = fmt.Sprintf("it was written by DuckDB %s and this is %s, so its input fingerprints cannot be compared", m.DuckDB, c.duckdb)
+	if v := r.writtenBy(m); v != c.version {
+		why = fmt.Sprintf("it was written by %s %s and this is %s, so its input fingerprints cannot be compared", r.engineName(), v, c.version)
 	} else {
 		now, err := r.inputFingerprints(c)
 		if err != nil {
@@ -244,6 +258,23 @@ func (r *run) checkInputs(c *ckptRun, m *checkpoint.Manifest, e checkpoint.Entry
 	}
 	return r.errorf(r.p.Source.Pos, "cannot resume %s from its checkpoint at iteration %d in %s: %s; SET resume = off to start fresh (its first checkpoint replaces the old ones), or delete %s",
 		r.p.Name, m.Iteration, e.Dir, why, c.store.Dir)
+}
+
+// engineName names the engine in messages.
+func (r *run) engineName() string {
+	if r.s.Engine() == "spark" {
+		return "Spark"
+	}
+	return "DuckDB"
+}
+
+// writtenBy is the version of this run's engine that wrote m: its
+// manifest records DuckDB's and Spark's apart.
+func (r *run) writtenBy(m *checkpoint.Manifest) string {
+	if r.s.Engine() == "spark" {
+		return m.Spark
+	}
+	return m.DuckDB
 }
 
 // inputChange says how the inputs differ ("" if they do not).
@@ -275,7 +306,7 @@ func inputChange(then, now []checkpoint.Input) string {
 }
 
 // inputFingerprints fingerprints the tables the statement reads (once).
-// A name DuckDB cannot describe is not a relation (a name the planner
+// A name the engine cannot describe is not a relation (a name the planner
 // cannot tell from one, such as a table function's) and is skipped.
 func (r *run) inputFingerprints(c *ckptRun) ([]checkpoint.Input, error) {
 	if c.haveInputs {
@@ -283,18 +314,19 @@ func (r *run) inputFingerprints(c *ckptRun) ([]checkpoint.Input, error) {
 	}
 	var out []checkpoint.Input
 	for _, t := range r.p.Inputs() {
-		desc, err := r.s.query(r.ctx, "DESCRIBE SELECT * FROM "+t)
+		rel := r.s.eng.relation(t)
+		names, types, err := r.describe("SELECT * FROM " + rel)
 		if err != nil {
 			if r.ctx.Err() != nil {
 				return nil, fmt.Errorf("fingerprint %s: %w", t, err)
 			}
 			continue
 		}
-		cols := make([]string, len(desc.Rows))
-		for i, row := range desc.Rows {
-			cols[i] = fmt.Sprint(row[0]) + " " + fmt.Sprint(row[1])
+		cols := make([]string, len(names))
+		for i := range names {
+			cols[i] = names[i] + " " + types[i]
 		}
-		rows, hash, err := r.digest(t)
+		rows, hash, err := r.digest(rel, r.quoteNames(names))
 		if err != nil {
 			return nil, fmt.Errorf("fingerprint input table %s: %w", t, err)
 		}
@@ -304,17 +336,41 @@ func (r *run) inputFingerprints(c *ckptRun) ([]checkpoint.Input, error) {
 	return out, nil
 }
 
-// digest counts the rows of a relation and digests their content,
-// independently of row order: the sum and the xor of DuckDB's hash of
-// each row (the sum keeps duplicate rows from cancelling out).
-func (r *run) digest(from string) (int64, string, error) {
+// digest counts the rows of the relation from (a table, or a
+// parenthesized query, of the columns cols, quoted) and digests their
+// content independently of row order (the engine's digestQuery).
+func (r *run) digest(from string, cols []string) (int64, string, error) {
 	var n int64
 	var h string
-	q := "SELECT count(*), CAST(COALESCE(sum(h), 0) AS VARCHAR) || '-' || CAST(COALESCE(bit_xor(h), 0) AS VARCHAR) " +
-		"FROM (SELECT hash(__itersql_row) AS h FROM " + from + " AS __itersql_row)"
-	err := r.s.queryRow(r.ctx, q, &n, &h)
+	err := r.s.queryRow(r.ctx, r.s.eng.digestQuery(from, cols), &n, &h)
 	return n, h, err
 }
+
+// digestQuery: the sum and the xor of DuckDB's hash of each row (the sum
+// keeps duplicate rows from cancelling out). DuckDB hashes the row as a
+// whole, so cols are not needed.
+func (d *duckEngine) digestQuery(from string, _ []string) string {
+	return "SELECT count(*), CAST(COALESCE(sum(h), 0) AS VARCHAR) || '-' || CAST(COALESCE(bit_xor(h), 0) AS VARCHAR) " +
+		"FROM (SELECT hash(__itersql_row) AS h FROM " + from + " AS __itersql_row)"
+}
+
+// relation: DuckDB reads the inputs as the planner names them.
+func (d *duckEngine) relation(name string) string { return name }
+
+// writeParquet is DuckDB's COPY to one Parquet file. Columns of a type
+// Parquet does not keep (parquetLossy) are written as text.
+func (d *duckEngine) writeParquet(table string, cols, types []string, path string) (string, error) {
+	out := make([]string, len(cols))
+	for i, col := range cols {
+		out[i] = col
+		if parquetLossy(types[i]) {
+			out[i] = fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", col, col)
+		}
+	}
+	return fmt.Sprintf("COPY (SELECT %s FROM %s) TO %s (FORMAT parquet)", strings.Join(out, ", "), table, sqlString(path)), nil
+}
+
+func (d *duckEngine) readParquet(path string) string { return "read_parquet(" + sqlString(path) + ")" }
 
 // parquetLossy reports whether a DuckDB type does not survive a Parquet
 // round trip as itself: HUGEINT and UHUGEINT come back as DOUBLE, INTERVAL
@@ -327,7 +383,7 @@ func parquetLossy(typ string) bool {
 }
 
 // castShape is DuckDB's AST of SELECT CAST(NULL AS INTEGER) without its
-// type: what checkType compares others with.
+// type: what duckEngine.checkType compares others with.
 var castShape = sync.OnceValues(func() (string, error) { return castWithoutType("INTEGER") })
 
 // castWithoutType parses SELECT CAST(NULL AS typ) with DuckDB's parser and
@@ -361,7 +417,7 @@ func castWithoutType(typ string) (string, error) {
 // one type in DuckDB's grammar, and pasting it into a CAST runs nothing
 // else. A manifest is data anyone who can write the folder may have
 // written (a type of "INTEGER); COPY ... TO ...; --" would otherwise run).
-func checkType(typ string) error {
+func (d *duckEngine) checkType(typ string) error {
 	want, err := castShape()
 	if err != nil {
 		return err
@@ -385,23 +441,24 @@ func (r *run) load(m *checkpoint.Manifest, e checkpoint.Entry, state, delta stri
 	if m.Keyed != r.p.Keyed() || len(m.Columns) == 0 {
 		return 0, bad("its manifest does not describe this statement's state")
 	}
-	var sel []string
+	var sel, cols []string
 	for _, col := range m.Columns {
-		if err := checkType(col.Type); err != nil {
+		if err := r.s.eng.checkType(col.Type); err != nil {
 			return 0, bad("its manifest gives column %s the type %q: %v", planner.Quote(col.Name), col.Type, err)
 		}
-		q := planner.Quote(col.Name)
+		q := r.s.eng.quote(col.Name)
 		sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", q, col.Type, q))
+		cols = append(cols, q)
 	}
 	read := func(table string, f *checkpoint.File) error {
-		path := sqlString(e.Dir + string(os.PathSeparator) + f.Name)
-		if _, err := r.create(table, "SELECT "+strings.Join(sel, ", ")+" FROM read_parquet("+path+")"); err != nil {
+		from := r.s.eng.readParquet(e.Dir + string(os.PathSeparator) + f.Name)
+		if _, err := r.create(table, "SELECT "+strings.Join(sel, ", ")+" FROM "+from); err != nil {
 			if r.ctx.Err() != nil {
 				return err
 			}
 			return &checkpoint.Damaged{Dir: e.Dir, Reason: fmt.Sprintf("%s cannot be read: %s", f.Name, duckMessage(err)), Err: err}
 		}
-		n, h, err := r.digest(table)
+		n, h, err := r.digest(table, cols)
 		if err != nil {
 			return err
 		}
@@ -476,27 +533,28 @@ func (r *run) writeCheckpoint(c *ckptRun, k int, state, delta string) error {
 		Keyed:       r.p.Keyed(),
 		Key:         r.p.Key,
 		Inputs:      inputs,
-		DuckDB:      c.duckdb,
 		Written:     time.Now().UTC(),
 	}
-	var out []string
-	for i, col := range r.cols {
+	if r.s.Engine() == "spark" {
+		m.Spark = c.version
+	} else {
+		m.DuckDB = c.version
+	}
+	for i := range r.cols {
 		m.Columns = append(m.Columns, checkpoint.Column{Name: r.names[i], Type: r.types[i]})
-		if parquetLossy(r.types[i]) {
-			out = append(out, fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", col, col))
-		} else {
-			out = append(out, col)
-		}
 	}
 	write := func(role, table string) error {
 		from := fmt.Sprintf("(SELECT %s FROM %s)", strings.Join(r.cols, ", "), table)
-		rows, content, err := r.digest(from)
+		rows, content, err := r.digest(from, r.cols)
 		if err != nil {
 			return fmt.Errorf("digest %s: %w", role, err)
 		}
 		f := checkpoint.File{Name: role + ".parquet", Role: role, Rows: rows, Content: content}
-		if _, err := r.s.exec(r.ctx, fmt.Sprintf("COPY (SELECT %s FROM %s) TO %s (FORMAT parquet)",
-			strings.Join(out, ", "), table, sqlString(pend.Path(f.Name)))); err != nil {
+		stmt, err := r.s.eng.writeParquet(table, r.cols, r.types, pend.Path(f.Name))
+		if err == nil {
+			_, err = r.s.exec(r.ctx, stmt)
+		}
+		if err != nil {
 			return fmt.Errorf("write %s: %w", f.Name, err)
 		}
 		m.Files = append(m.Files, f)
@@ -559,7 +617,7 @@ func (s *Session) checkpointPolicy(ctx context.Context, p *planner.Plan) string 
 	if err != nil {
 		return "\ncheckpoints: " + err.Error()
 	}
-	dir := checkpoint.StatementDir(base, p.Name, checkpoint.Fingerprint(normalizedStatement(p)))
+	dir := checkpoint.StatementDir(base, p.Name, checkpoint.Fingerprint(normalizedStatement(p, s.Engine())))
 	var b strings.Builder
 	b.WriteString("\ncheckpoints:\n")
 	switch {

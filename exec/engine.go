@@ -49,6 +49,27 @@ type engine interface {
 	// (quoted): its row count and an exact sum of its rows' hashes.
 	fingerprint(ctx context.Context, table string, cols []string) (*print, error)
 
+	// What checkpoints need (exec/checkpoint.go): each returns the
+	// engine's SQL, which the run sends and counts.
+
+	// relation is a table the statement reads, named in DuckDB's SQL
+	// (planner.Plan.Inputs), in the engine's SQL.
+	relation(name string) string
+	// digestQuery is a query of one row: the count of the rows of from
+	// (a table or a parenthesized query of the columns cols, quoted) and
+	// a digest of their content, as text, independent of row order.
+	digestQuery(from string, cols []string) string
+	// writeParquet is the statement that writes the columns cols (of
+	// types) of table to Parquet at path, which does not exist yet.
+	writeParquet(table string, cols, types []string, path string) (string, error)
+	// readParquet is a FROM item that reads what writeParquet wrote.
+	readParquet(path string) string
+	// checkType accepts a column type read from a manifest only if it
+	// is exactly one type of the engine's SQL: it is pasted into a CAST,
+	// and a manifest is data anyone who can write its folder may have
+	// written.
+	checkType(typ string) error
+
 	close() error
 }
 

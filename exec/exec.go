@@ -92,7 +92,7 @@ func (s *Session) execStatement(ctx context.Context, src string, pos sqlscan.Pos
 		}
 		if !st.Analyze && s.Engine() == "spark" {
 			text := strings.TrimRight(plan.Explain(s.Settings.List()), "\n") + s.explainStrategy(plan)
-			return &Result{Text: s.skewExplain(ctx, plan, text) + "\nengine: spark (Spark Connect)\n"}, nil
+			return &Result{Text: strings.TrimRight(s.skewExplain(ctx, plan, text)+s.checkpointPolicy(ctx, plan), "\n") + "\nengine: spark (Spark Connect)\n"}, nil
 		}
 		if !st.Analyze {
 			// The strategy's line goes before the splits: whether the skew

@@ -325,12 +325,10 @@ func (e *sparkEngine) close() error { return e.s.Close() }
 // sparkOnly refuses, before anything runs, what a WITH ITERATE on Spark
 // does not do yet, each with what to do instead.
 func (r *run) sparkOnly() error {
-	p, set := r.p, &r.s.Settings
+	p := r.p
 	switch {
 	case p.Command != "" && p.Command != "CREATE" && p.Command != "INSERT" && p.Command != "SELECT" && p.Command != "FROM":
 		return r.errorf(p.Source.Pos, "on Spark, WITH ITERATE runs alone, in CREATE TABLE AS, INSERT INTO or a subquery; inside %s it is not supported yet", p.Command)
-	case set.checkpointing() || set.Resume:
-		return r.errorf(p.Source.Pos, "checkpoints are not supported on Spark yet; SET checkpoint_every = 0")
 	}
 	return nil
 }

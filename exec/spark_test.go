@@ -159,8 +159,6 @@ func TestSparkRefusesBeforeRunning(t *testing.T) {
 	for _, tc := range []struct{ name, setup, q, want string }{
 		{"construct with no Spark equivalent", "", "WITH ITERATE t(i) AS (SELECT 0\nITERATE SELECT list_sort([i]) [1] FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",
 			"2:16: step of WITH ITERATE on Spark: function list_sort has no Spark SQL equivalent"},
-		{"checkpoints", "SET checkpoint_every = 5", "WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",
-			"1:1: checkpoints are not supported on Spark yet"},
 		{"inside COPY", "", "COPY (WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t) TO 'x.csv'",
 			"inside COPY it is not supported yet"},
 		{"CREATE OR REPLACE TABLE AS", "", "CREATE OR REPLACE TABLE x AS WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",

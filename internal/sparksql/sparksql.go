@@ -1009,6 +1009,10 @@ func stringLiteral(s string) string {
 	return "'" + r.Replace(s) + "'"
 }
 
+// StringLiteral is s as a Spark SQL string literal, for SQL that other
+// packages write for Spark themselves (a checkpoint's path).
+func StringLiteral(s string) string { return stringLiteral(s) }
+
 // typeName is Spark's name of a DuckDB type.
 func (p *printer) typeName(at, t duckast.Node) string {
 	switch id := duckast.Str(t, "id"); id {
