@@ -139,11 +139,18 @@ func (d *duckEngine) describe(ctx context.Context, query string) (names, types [
 	if err != nil {
 		return nil, nil, err
 	}
+	names, types = described(res)
+	return names, types, nil
+}
+
+// described reads the names and types of the columns from a DESCRIBE's
+// rows (DuckDB's and Spark's both start with the name and the type).
+func described(res *Result) (names, types []string) {
 	for _, row := range res.Rows {
 		names = append(names, fmt.Sprint(row[0]))
 		types = append(types, fmt.Sprint(row[1]))
 	}
-	return names, types, nil
+	return names, types
 }
 
 // check is DuckDB's PREPARE: it binds and plans, and runs nothing.

@@ -284,10 +284,7 @@ func (e *sparkEngine) describe(ctx context.Context, query string) (names, types 
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, row := range res.Rows {
-		names = append(names, fmt.Sprint(row[0]))
-		types = append(types, fmt.Sprint(row[1]))
-	}
+	names, types = described(res)
 	return names, types, nil
 }
 
