@@ -170,8 +170,8 @@ var remoteMicroLoops = []struct {
 }{
 	{"spark-plain", "itersql on Spark, `WITH ITERATE t(i)` (plain)", true, "", microloop.Plain},
 	{"spark-key", "itersql on Spark, `WITH ITERATE t(k, i) KEY (k)` (replace)", true, "", microloop.Keyed},
-	{"duckdb-plain", "itersql on DuckDB, `WITH ITERATE t(i)` (plain)", false, exec.KeyedMerge, microloop.Plain},
-	{"duckdb-key", "itersql on DuckDB, `WITH ITERATE t(k, i) KEY (k)` (MERGE, the default)", false, exec.KeyedMerge, microloop.Keyed},
+	{"duckdb-plain", "itersql on DuckDB, `WITH ITERATE t(i)` (plain, a table per iteration as on Spark; not chunks)", false, exec.KeyedMerge, microloop.Plain},
+	{"duckdb-key", "itersql on DuckDB, `WITH ITERATE t(k, i) KEY (k)` (MERGE, an iteration at a time; not chunks)", false, exec.KeyedMerge, microloop.Keyed},
 	{"duckdb-key-replace", "itersql on DuckDB, `WITH ITERATE t(k, i) KEY (k)` (replace, Spark's)", false, exec.KeyedReplace, microloop.Keyed},
 }
 
@@ -444,7 +444,7 @@ func (r *remoteReport) writeRemoteMicro(b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "\n## The fixed cost of one iteration: the one-row loops\n\n")
 	fmt.Fprintf(b, "The loops of internal/microloop, %d iterations on Spark and %d on DuckDB; median of %s after one warm-up run. "+
-		"Ratio: Spark's ms per iteration over DuckDB's, same form (KEY: over DuckDB's default, MERGE). "+
+		"Ratio: Spark's ms per iteration over DuckDB's, same form (KEY: over DuckDB's MERGE; both engines an iteration at a time, since Spark has no recursive query for chunks). "+
 		"Statements and tables are counted (Session.Counters): on Spark a new table is two statements, "+
 		"`CREATE TABLE ... AS` and a `count(*)`, counted as one.\n\n",
 		r.cfg.remoteMicro, r.cfg.microIters, plural(r.cfg.runs, "run"))
