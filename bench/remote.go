@@ -446,7 +446,7 @@ func (r *remoteReport) writeRemoteMicro(b *strings.Builder) {
 	fmt.Fprintf(b, "The loops of internal/microloop, %d iterations on Spark and %d on DuckDB; median of %s after one warm-up run. "+
 		"Ratio: Spark's ms per iteration over DuckDB's, same form (KEY: over DuckDB's MERGE; both engines an iteration at a time, since Spark has no recursive query for chunks). "+
 		"Statements and tables are counted (Session.Counters): on Spark a new table is two statements, "+
-		"`CREATE TABLE ... AS` and a `count(*)`, counted as one.\n\n",
+		"`CREATE TABLE ... AS` and a `count(*)`, both counted.\n\n",
 		r.cfg.remoteMicro, r.cfg.microIters, plural(r.cfg.runs, "run"))
 	b.WriteString("| loop | total | ms per iteration | Spark / DuckDB | statements per iteration | tables per iteration | statements, tables per run |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, c := range r.micro {
