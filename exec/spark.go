@@ -44,11 +44,9 @@ func OpenSpark(ctx context.Context, remote string) (*Session, error) {
 	e := &sparkEngine{s: sp, tag: tag, files: map[string]string{}}
 	sess := &Session{eng: e, Settings: DefaultSettings(), KeyedStrategy: KeyedReplace}
 	e.sent = &sess.sent
-	if dropped, err := e.sweep(ctx); err != nil {
+	if sess.Swept, err = e.sweep(ctx); err != nil {
 		sp.Close()
 		return nil, fmt.Errorf("spark: sweeping the tables of dead clients: %w", err)
-	} else {
-		sess.Swept = dropped
 	}
 	return sess, nil
 }
