@@ -169,6 +169,7 @@ func runMicro(ctx context.Context, cfg *config) []cell {
 		{"itersql-key", "itersql `WITH ITERATE t(k, i) KEY (k)`, MERGE an iteration", exec.KeyedMerge, microloop.Keyed},
 		{"itersql-key-tables", "itersql `WITH ITERATE t(k, i) KEY (k)`, tables per iteration", exec.KeyedTables, microloop.Keyed},
 		{"itersql-key-recursive", "itersql `WITH ITERATE t(k, i) KEY (k)`, chunks of iterations in one `WITH RECURSIVE ... USING KEY` (the default)", exec.KeyedRecursive, microloop.Keyed},
+		{"itersql-key-replace", "itersql `WITH ITERATE t(k, i) KEY (k)`, replace: a delta and a new state table per iteration (Spark's strategy)", exec.KeyedReplace, microloop.Keyed},
 	} {
 		if !cfg.only.MatchString("micro/" + m.id) {
 			continue
