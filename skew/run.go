@@ -253,26 +253,38 @@ func (k *Runner) Plan(query string, bind func(string) string, repeated bool) (*P
 		described[source] = cols
 		return cols, nil
 	}
+	p := &Part{repeated: repeated}
+	p.sp, p.declined, err = prepareChecked(query, describe, names, func(sp *Prepared) string {
+		p.sp = sp
+		return k.validate(p, bind, names, types)
+	})
+	return p, err
+}
+
+// prepareChecked prepares query for a split, first with the aggregation
+// pushed into the joins, and has check say why the engine cannot run it
+// ("" when it can). A failed check of a pushed split tries again without
+// pushing; a split that still fails has its joins declined, and declined
+// is the reason. Both engines' Plan share this order of attempts.
+func prepareChecked(query string, describe Describe, names []string, check func(*Prepared) string) (sp *Prepared, declined string, err error) {
 	for _, push := range []bool{true, false} {
-		p := &Part{repeated: repeated}
-		if p.sp, err = Prepare(query, describe, Options{Names: names, PushAggregates: push}); err != nil {
-			return nil, err
+		if sp, err = Prepare(query, describe, Options{Names: names, PushAggregates: push}); err != nil {
+			return nil, "", err
 		}
-		if !p.Active() {
-			return p, nil
+		if len(sp.Joins) == 0 {
+			return sp, "", nil
 		}
-		reason := k.validate(p, bind, names, types)
+		reason := check(sp)
 		if reason == "" {
-			return p, nil
+			return sp, "", nil
 		}
-		if push && p.sp.pushed() {
+		if push && sp.pushed() {
 			continue
 		}
-		p.sp.declineAll(reason)
-		p.declined = reason
-		return p, nil
+		sp.declineAll(reason)
+		return sp, reason, nil
 	}
-	return nil, errors.New("skew split: no plan") // not reached: the last pass returns
+	return nil, "", errors.New("skew split: no plan") // not reached: the last pass returns
 }
 
 // pushed reports whether some join of sp computes the query's aggregates.
@@ -400,22 +412,41 @@ func skipDetection(set Settings, unique func(source, key string) bool, sd Side) 
 
 // splits lays out every join of p for one execution.
 func (k *Runner) splits(p *Part, bind func(string) string, explain bool) ([]*layout, error) {
+	return layoutAll(p.sp.Joins, k.env.Settings, func(j *Join, i int) (*Freq, error) { return k.detect(j, i, bind, explain) })
+}
+
+// layoutAll measures both sides of every join (detect) and lays each out,
+// on either engine.
+func layoutAll(joins []*Join, set Settings, detect func(j *Join, i int) (*Freq, error)) ([]*layout, error) {
 	var out []*layout
-	for _, j := range p.sp.Joins {
+	for _, j := range joins {
 		var f [2]*Freq
 		for i := range 2 {
 			var err error
-			if f[i], err = k.detect(j, i, bind, explain); err != nil {
+			if f[i], err = detect(j, i); err != nil {
 				return nil, fmt.Errorf("detect heavy keys of %s: %w", j.Sides[i].Alias, err)
 			}
 		}
-		sp, err := newLayout(j, f, k.env.Settings.Partitions, k.env.Settings.TargetTaskRows)
+		l, err := newLayout(j, f, set.Partitions, set.TargetTaskRows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, sp)
+		out = append(out, l)
 	}
 	return out, nil
+}
+
+// noneHeavy reports whether no join has a heavy key in this execution.
+// Under auto only inputs that do not change during the statement are
+// measured (see skipDetection), so a part with none now never will have:
+// its later executions skip detection altogether (neverHeavy).
+func noneHeavy(ls []*layout) bool {
+	for _, l := range ls {
+		if len(l.Heavy) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Execute runs p's splits for one execution and returns the query to run
@@ -430,18 +461,9 @@ func (k *Runner) Execute(p *Part, bind func(string) string) (query, note string,
 	if err != nil {
 		return "", "", err
 	}
-	if !k.env.Settings.On {
-		heavy := false
-		for _, sp := range splits {
-			heavy = heavy || len(sp.Heavy) > 0
-		}
-		if !heavy {
-			// Under auto only base tables are measured (see detect), and
-			// they do not change during the statement: what has no heavy
-			// key now never will, so later iterations skip all of this.
-			p.neverHeavy = true
-			return "", "", nil
-		}
+	if !k.env.Settings.On && noneHeavy(splits) {
+		p.neverHeavy = true
+		return "", "", nil
 	}
 	var tasks []task
 	var results []string

@@ -144,26 +144,12 @@ func (k *SparkRunner) Plan(query string, bind func(string) string) (*SparkPart, 
 		described[source] = cols
 		return cols, nil
 	}
-	for _, push := range []bool{true, false} {
-		p := &SparkPart{}
-		if p.sp, err = Prepare(query, describe, Options{Names: names, PushAggregates: push}); err != nil {
-			return nil, err
-		}
-		if !p.Active() {
-			return p, nil
-		}
-		reason := k.validate(p, bind, names, types)
-		if reason == "" {
-			return p, nil
-		}
-		if push && p.sp.pushed() {
-			continue
-		}
-		p.sp.declineAll(reason)
-		p.declined = reason
-		return p, nil
-	}
-	return nil, errors.New("skew split: no plan") // not reached: the last pass returns
+	p := &SparkPart{}
+	p.sp, p.declined, err = prepareChecked(query, describe, names, func(sp *Prepared) string {
+		p.sp = sp
+		return k.validate(p, bind, names, types)
+	})
+	return p, err
 }
 
 // validate prints the rewritten query for Spark and checks that the split
@@ -310,24 +296,12 @@ func int64At(rows [][]any, r, c int) (int64, error) {
 
 // layouts lays out every join of p for one execution (or EXPLAIN).
 func (k *SparkRunner) layouts(p *SparkPart, bind func(string) string, explain bool) ([]*layout, error) {
-	var out []*layout
-	for _, j := range p.sp.Joins {
-		var f [2]*Freq
-		for i := range 2 {
-			var err error
-			if f[i], err = k.detect(j, i, bind, explain); err != nil {
-				return nil, fmt.Errorf("detect heavy keys of %s: %w", j.Sides[i].Alias, err)
-			}
-		}
-		l, err := newLayout(j, f, k.env.Settings.Partitions, k.env.Settings.TargetTaskRows)
-		if err != nil {
-			return nil, err
-		}
+	ls, err := layoutAll(p.sp.Joins, k.env.Settings, func(j *Join, i int) (*Freq, error) { return k.detect(j, i, bind, explain) })
+	for _, l := range ls {
 		l.Chunks = 1 // Spark spreads the big side's heavy rows over its own tasks
 		l.oneQuery = true
-		out = append(out, l)
 	}
-	return out, nil
+	return ls, err
 }
 
 // Execute returns the query to run for p in this execution, Spark SQL
@@ -342,17 +316,9 @@ func (k *SparkRunner) Execute(p *SparkPart, bind func(string) string) (query, no
 	if err != nil {
 		return "", "", err
 	}
-	if !k.env.Settings.On {
-		heavy := false
-		for _, l := range ls {
-			heavy = heavy || len(l.Heavy) > 0
-		}
-		if !heavy {
-			// As on DuckDB: under auto only inputs that do not change are
-			// measured, so what has no heavy key now never will.
-			p.neverHeavy = true
-			return "", "", nil
-		}
+	if !k.env.Settings.On && noneHeavy(ls) {
+		p.neverHeavy = true
+		return "", "", nil
 	}
 	q, paths, err := sparkQuery(p.text, ls)
 	if err != nil {
