@@ -20,22 +20,7 @@ import (
 // formulations must agree exactly, as on DuckDB.
 func TestLDBCSpark(t *testing.T) {
 	remote := sparktest.Remote(t)
-	relative := func(t testing.TB, path string, rows []ldbcRow, ref map[int64]string) {
-		t.Helper()
-		ldbcCompareRelative(t, path, rows, ref, ldbcTol)
-	}
-	algorithms := []struct {
-		name    string
-		queries []string
-		compare func(t testing.TB, path string, rows []ldbcRow, ref map[int64]string)
-	}{
-		{"wcc", []string{"wcc_plain", "wcc_key"}, ldbcCompareRelabel},
-		{"sssp", []string{"sssp_plain", "sssp_key"}, relative},
-		{"pr", []string{"pr"}, relative},
-		{"bfs", []string{"bfs"}, ldbcCompareExact},
-		{"cdlp", []string{"cdlp"}, ldbcCompareExact},
-	}
-	for _, alg := range algorithms {
+	for _, alg := range ldbcAlgorithms {
 		t.Run(alg.name, func(t *testing.T) {
 			for _, c := range ldbcCases {
 				t.Run(c.name, func(t *testing.T) {

@@ -98,24 +98,31 @@ var ldbcCases = []ldbcCase{
 	}),
 }
 
+// ldbcAlgorithm is an algorithm's queries (more than one: formulations
+// that must agree exactly) and LDBC's rule for comparing its output.
+type ldbcAlgorithm struct {
+	name    string
+	queries []string
+	compare func(t testing.TB, path string, rows []ldbcRow, ref map[int64]string)
+}
+
+// ldbcAlgorithms are the algorithms checked on every engine.
+var ldbcAlgorithms = []ldbcAlgorithm{
+	{"wcc", []string{"wcc_plain", "wcc_key"}, ldbcCompareRelabel},
+	{"bfs", []string{"bfs"}, ldbcCompareExact},
+	{"sssp", []string{"sssp_plain", "sssp_key"}, ldbcCompareTol},
+	{"pr", []string{"pr"}, ldbcCompareTol},
+	{"cdlp", []string{"cdlp"}, ldbcCompareExact},
+}
+
+// ldbcCompareTol compares with LDBC's tolerance (PageRank, SSSP).
+func ldbcCompareTol(t testing.TB, path string, rows []ldbcRow, ref map[int64]string) {
+	t.Helper()
+	ldbcCompareRelative(t, path, rows, ref, ldbcTol)
+}
+
 func TestLDBC(t *testing.T) {
-	type algorithm struct {
-		name    string
-		queries []string // more than one: formulations that must agree exactly
-		compare func(t testing.TB, path string, rows []ldbcRow, ref map[int64]string)
-	}
-	relative := func(t testing.TB, path string, rows []ldbcRow, ref map[int64]string) {
-		t.Helper()
-		ldbcCompareRelative(t, path, rows, ref, ldbcTol)
-	}
-	algorithms := []algorithm{
-		{"wcc", []string{"wcc_plain", "wcc_key"}, ldbcCompareRelabel},
-		{"bfs", []string{"bfs"}, ldbcCompareExact},
-		{"sssp", []string{"sssp_plain", "sssp_key"}, relative},
-		{"pr", []string{"pr"}, relative},
-		{"cdlp", []string{"cdlp"}, ldbcCompareExact},
-	}
-	for _, alg := range algorithms {
+	for _, alg := range ldbcAlgorithms {
 		t.Run(alg.name, func(t *testing.T) {
 			for _, c := range ldbcCases {
 				t.Run(c.name, func(t *testing.T) {
