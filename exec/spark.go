@@ -2,11 +2,14 @@ package exec
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/itersql/itersql/internal/duckast"
 	"github.com/itersql/itersql/internal/spark"
@@ -444,4 +447,28 @@ func (e *sparkEngine) name(t sqlscan.Token) string {
 		return e.quote(strings.ReplaceAll(t.Text[1:len(t.Text)-1], `""`, `"`))
 	}
 	return t.Text
+}
+
+// UseOwnDatabase makes a new Spark database, prefix_<random>, the
+// session's current one, and returns its name and a function that drops
+// it with all it holds. Spark's catalog is shared by every session of the
+// server and outlives them; what wants a fresh, empty one of its own
+// (golden tests, Spark tests) uses this.
+func (s *Session) UseOwnDatabase(ctx context.Context, prefix string) (name string, drop func() error, err error) {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", nil, err
+	}
+	name = prefix + "_" + hex.EncodeToString(b[:])
+	for _, q := range []string{"CREATE DATABASE " + name, "USE " + name} {
+		if _, err := s.query(ctx, q); err != nil {
+			return "", nil, err
+		}
+	}
+	return name, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_, err := s.query(ctx, "DROP DATABASE "+name+" CASCADE")
+		return err
+	}, nil
 }

@@ -25,16 +25,12 @@ func sparkSession(t *testing.T) *exec.Session {
 	// A database of the test's own: Spark's catalog is shared by every
 	// session of the server, and SHOW TABLES must see this test's tables
 	// only.
-	db := fmt.Sprintf("itersql_exec_test_%d", time.Now().UnixNano())
-	for _, q := range []string{"CREATE DATABASE " + db, "USE " + db} {
-		if _, err := s.Exec(ctx, q, sqlscan.Pos{Line: 1, Col: 1}); err != nil {
-			t.Fatal(err)
-		}
+	_, drop, err := s.UseOwnDatabase(ctx, "itersql_exec_test")
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if _, err := s.Exec(ctx, "DROP DATABASE "+db+" CASCADE", sqlscan.Pos{Line: 1, Col: 1}); err != nil {
+		if err := drop(); err != nil {
 			t.Error(err)
 		}
 		if err := s.Close(); err != nil {

@@ -31,10 +31,11 @@ func TestSparkSweep(t *testing.T) {
 		}
 		return res
 	}
-	db := fmt.Sprintf("itersql_sweep_test_%d", time.Now().UnixNano())
-	exec("CREATE DATABASE " + db)
-	defer exec("DROP DATABASE " + db + " CASCADE")
-	exec("USE " + db)
+	_, drop, err := s.UseOwnDatabase(ctx, "itersql_sweep_test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drop()
 
 	// A process that has ended: its pid names no process (unless the
 	// system gave it out again within the test, which would only keep its

@@ -2,8 +2,6 @@ package sqltests
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -59,17 +57,17 @@ func ldbcSparkSession(ctx context.Context, t testing.TB, remote string, g ldbcGr
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b [4]byte
-	rand.Read(b[:])
-	db := "itersql_ldbc_" + hex.EncodeToString(b[:])
-	mustExec(ctx, t, sess, "CREATE DATABASE "+db)
+	_, drop, err := sess.UseOwnDatabase(ctx, "itersql_ldbc")
+	if err != nil {
+		sess.Close()
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		mustExec(ctx, t, sess, "DROP DATABASE "+db+" CASCADE")
+		if err := drop(); err != nil {
+			t.Error(err)
+		}
 		sess.Close()
 	})
-	mustExec(ctx, t, sess, "USE "+db)
 	rows := make([]string, len(g.Vertices))
 	for i, v := range g.Vertices {
 		rows[i] = fmt.Sprintf("(%d)", v)

@@ -17,8 +17,6 @@ package golden
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -33,7 +31,6 @@ import (
 	"github.com/itersql/itersql/exec"
 	"github.com/itersql/itersql/internal/render"
 	"github.com/itersql/itersql/internal/repl"
-	"github.com/itersql/itersql/internal/sqlscan"
 )
 
 // Run runs the golden tests in paths: NAME.sql files, or folders searched
@@ -220,7 +217,12 @@ func runScript(script, target string) (out []byte, err error) {
 	}
 	db, drop := "", func() error { return nil }
 	if sess.Engine() == "spark" {
-		if db, drop, err = ownDatabase(sess); err != nil {
+		// Spark's catalog outlives sessions; each golden test expects a
+		// fresh, empty one.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		db, drop, err = sess.UseOwnDatabase(ctx, "itersql_golden")
+		cancel()
+		if err != nil {
 			sess.Close()
 			return nil, fmt.Errorf("golden: %w", err)
 		}
@@ -245,29 +247,4 @@ func runScript(script, target string) (out []byte, err error) {
 		return bytes.ReplaceAll(buf.Bytes(), []byte(db), []byte("itersql_golden")), nil
 	}
 	return buf.Bytes(), nil
-}
-
-// ownDatabase gives a Spark session a database of its own as its current
-// one: Spark's catalog is shared by every session of the server and
-// outlives them, where each golden test expects a fresh, empty one. drop
-// removes it with all it holds.
-func ownDatabase(sess *exec.Session) (db string, drop func() error, err error) {
-	var b [4]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", nil, err
-	}
-	db = "itersql_golden_" + hex.EncodeToString(b[:])
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for _, q := range []string{"CREATE DATABASE " + db, "USE " + db} {
-		if _, err := sess.Exec(ctx, q, sqlscan.Pos{Line: 1, Col: 1}); err != nil {
-			return "", nil, err
-		}
-	}
-	return db, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		_, err := sess.Exec(ctx, "DROP DATABASE "+db+" CASCADE", sqlscan.Pos{Line: 1, Col: 1})
-		return err
-	}, nil
 }
