@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/duckdb/duckdb-go/v2/mapping"
+
 	"github.com/itersql/itersql/planner"
 )
 
@@ -82,6 +84,11 @@ type template func(state, previous, delta string) string
 type duckEngine struct {
 	db   *sql.DB
 	conn *sql.Conn
+	// handle is conn's C connection, for QueryProgress (progress.go);
+	// tracking is set once TrackProgress has turned DuckDB's on.
+	handle    mapping.Connection
+	hasHandle bool
+	tracking  bool
 }
 
 func (d *duckEngine) query(ctx context.Context, q string) (*Result, error) {

@@ -123,7 +123,9 @@ func Open(path string) (*Session, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
-	s := &Session{eng: &duckEngine{db: db, conn: conn}, db: db, conn: conn, Settings: DefaultSettings()}
+	d := &duckEngine{db: db, conn: conn}
+	d.handle, d.hasHandle = progressHandle(conn)
+	s := &Session{eng: d, db: db, conn: conn, Settings: DefaultSettings()}
 	if s.KeyedStrategy, err = defaultKeyedStrategy(); err != nil {
 		s.Close()
 		return nil, err

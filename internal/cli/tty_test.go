@@ -120,6 +120,18 @@ func TestTerminalSession(t *testing.T) {
 	at = out.waitFor(t, at, "still here")
 	at = out.waitFor(t, at, "itersql> ")
 
+	// A plain statement that runs longer than progress_bar_time shows
+	// DuckDB's own measure of its progress as a bar, erased before the
+	// result.
+	type_("CREATE TABLE big AS SELECT i FROM range(4000000) t(i);\r")
+	at = out.waitFor(t, at, "itersql> ")
+	type_("SET progress_bar_time = 0;\r")
+	at = out.waitFor(t, at, "itersql> ")
+	type_("SELECT count(*) > 0 AS found FROM big WHERE md5(i::VARCHAR) LIKE '%ab%';\r")
+	at = out.waitFor(t, at, "% |")
+	at = out.waitFor(t, at, "│ true ")
+	at = out.waitFor(t, at, "itersql> ")
+
 	// Duckbox in the shell: a value wider than the 120-column terminal
 	// is cut with "…" so the box fits, and past 40 rows the first and
 	// last ones show.

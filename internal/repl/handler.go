@@ -192,7 +192,7 @@ func (h *Handler) statement(in *input, st sqlscan.Statement) error {
 	}
 	ctx, stop := h.context()
 	defer stop()
-	prog := h.startProgress(st.Text)
+	prog := h.startProgress(ctx, st.Text)
 	began := time.Now()
 	// Notices (resuming from a checkpoint, a damaged checkpoint skipped)
 	// go where errors go, between the results they explain.

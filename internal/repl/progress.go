@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -29,16 +30,29 @@ const progressTick = 100 * time.Millisecond
 //
 // A bar with percent and ETA when the statement stops after n ITERATIONS,
 // a spinner with the iteration, rows, changed and rate when it runs to a
-// FIXPOINT or a condition (no end is known). It appears only after the
-// first iteration, so statements that do not iterate never draw anything,
-// and it is erased when the statement ends so results and errors print
-// on a clean line.
+// FIXPOINT or a condition (no end is known). It appears at the first
+// iteration. Before that (and in every statement that does not iterate),
+// a statement that runs longer than DuckDB's progress_bar_time gets
+// DuckDB's own measure of its progress (exec.Session.QueryProgress) as a
+// bar with percent and ETA, as DuckDB's CLI shows it:
+//
+//	 45% |█████████           | [3s:4s]
+//
+// The display is erased when the statement ends, so results and errors
+// print on a clean line.
 type progress struct {
 	w     io.Writer
 	total int // iterations the statement stops after; 0 unknown (spinner)
+	// sess gives DuckDB's progress of the running statement, shown after
+	// delay once tracked (exec.Session.TrackProgress).
+	sess    *exec.Session
+	tracked bool
+	delay   time.Duration
+	began   time.Time
 
 	mu     sync.Mutex
 	bar    *progressbar.ProgressBar // made at the first iteration
+	query  *progressbar.ProgressBar // DuckDB's progress, until the first iteration
 	name   string
 	st     exec.IterStat
 	done   chan struct{}
@@ -50,7 +64,7 @@ type progress struct {
 // progress setting asks for one; the result's stop must be called when
 // the statement ends, whether it is nil or not. "auto" draws only on a
 // terminal and never in csv or json mode, whose output is for programs.
-func (h *Handler) startProgress(stmt string) *progress {
+func (h *Handler) startProgress(ctx context.Context, stmt string) *progress {
 	on := false
 	switch h.Sess.Settings.Progress {
 	case "on":
@@ -62,7 +76,9 @@ func (h *Handler) startProgress(stmt string) *progress {
 		h.Sess.Progress = nil
 		return nil
 	}
-	p := &progress{w: h.Err, total: iterationLimit(stmt), done: make(chan struct{})}
+	p := &progress{w: h.Err, total: iterationLimit(stmt), done: make(chan struct{}), sess: h.Sess, began: time.Now()}
+	// Without DuckDB's progress the iteration display still works.
+	p.delay, p.tracked, _ = h.Sess.TrackProgress(ctx)
 	sess := h.Sess
 	sess.Progress = p.update
 	p.wg.Add(1)
@@ -124,9 +140,47 @@ func (p *progress) update(name string, st exec.IterStat, _ time.Duration) {
 	defer p.mu.Unlock()
 	p.name, p.st = name, st
 	if p.bar == nil {
+		p.clearQuery()
 		p.bar = p.newBar()
 	}
 	p.draw()
+}
+
+// newQueryBar makes the display of DuckDB's progress; p.mu must be held.
+func (p *progress) newQueryBar() *progressbar.ProgressBar {
+	return progressbar.NewOptions(100,
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionSetSpinnerChangeInterval(0),
+	)
+}
+
+// drawQuery shows DuckDB's progress of the running statement once it has
+// run for DuckDB's progress_bar_time; p.mu must be held.
+func (p *progress) drawQuery() {
+	if !p.tracked || time.Since(p.began) < p.delay {
+		return
+	}
+	percent, ok := p.sess.QueryProgress()
+	if !ok {
+		return
+	}
+	if p.query == nil {
+		p.query = p.newQueryBar()
+	}
+	_ = p.query.Set(int(percent))
+}
+
+// clearQuery erases DuckDB's progress bar if one was drawn; p.mu must be
+// held.
+func (p *progress) clearQuery() {
+	if p.query != nil {
+		_ = p.query.Clear()
+		_ = p.query.Exit()
+		p.query = nil
+	}
 }
 
 // tick redraws so the spinner turns and the time moves during a long
@@ -143,6 +197,8 @@ func (p *progress) tick() {
 			p.mu.Lock()
 			if p.bar != nil {
 				p.draw()
+			} else {
+				p.drawQuery()
 			}
 			p.mu.Unlock()
 		}
@@ -167,6 +223,7 @@ func (p *progress) stop() {
 	p.onStop()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.clearQuery()
 	if p.bar != nil {
 		_ = p.bar.Clear()
 		_ = p.bar.Exit()

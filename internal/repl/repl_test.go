@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -386,6 +387,36 @@ func TestProgressLineErased(t *testing.T) {
 		h.RunScript("p.sql", strings.NewReader(q))
 		if errw.Len() != 0 {
 			t.Errorf("%+v drew %q", c, errw)
+		}
+	}
+}
+
+// TestQueryProgressBar: a plain statement that runs longer than DuckDB's
+// progress_bar_time shows DuckDB's measure of its progress as a bar on
+// stderr, erased before its result prints; a statement that ends sooner,
+// or runs with DuckDB's bar turned off, draws nothing.
+func TestQueryProgressBar(t *testing.T) {
+	h, out, errw := newHandler(t)
+	h.Sess.Settings.Progress = "on"
+	setup := "CREATE TABLE t AS SELECT i FROM range(4000000) r(i);\nSET progress_bar_time = 0;\n"
+	slow := "SELECT count(*) > 0 AS found FROM t WHERE md5(i::VARCHAR) LIKE '%ab%';\n"
+	if !h.RunScript("p.sql", strings.NewReader(setup+slow)) {
+		t.Fatal(errw)
+	}
+	if out.String() != "found\ntrue\n" {
+		t.Errorf("output %q", out)
+	}
+	e := errw.String()
+	if !regexp.MustCompile(`\d+% \|[█ ]+\| +\[`).MatchString(e) || !strings.HasSuffix(e, "\r") || strings.Contains(e, "\n") {
+		t.Errorf("progress output %q: want DuckDB's progress as a bar rewritten with \\r, erased at the end", e)
+	}
+	for _, script := range []string{"SET progress_bar_time = 60000;\n" + slow, "SET progress_bar_time = 0;\nSET enable_progress_bar = false;\n" + slow} {
+		errw.Reset()
+		if !h.RunScript("p.sql", strings.NewReader(script)) {
+			t.Fatal(errw)
+		}
+		if errw.Len() != 0 {
+			t.Errorf("%q drew %q", script, errw)
 		}
 	}
 }
