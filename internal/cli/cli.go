@@ -380,6 +380,11 @@ func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sess, err := exec.Open(dsn)
 	if err != nil {
 		fmt.Fprintf(stderr, "itersql: %v\n", err)
+		if o.readonly && strings.Contains(err.Error(), "Conflicting lock") {
+			// What a user who hoped to watch a running job needs to
+			// know: DuckDB's CLI is refused the same way.
+			fmt.Fprintf(stderr, "itersql: -readonly: another process is writing %s, and DuckDB lets a database file be written by one process or read by many, never both; read it once that process has closed it, or have that process write what you want to read (COPY ... TO, checkpoint_dir)\n", o.dbfile)
+		}
 		return exitError
 	}
 	if n := len(sess.Swept); n > 0 {

@@ -1,11 +1,19 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"fmt"
+	"io"
 	"os"
+	osexec "os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/itersql/itersql/exec"
+	"github.com/itersql/itersql/internal/sqlscan"
 )
 
 // run calls Do in process with stdin as a pipe-like reader (not a
@@ -267,6 +275,57 @@ func TestReadonly(t *testing.T) {
 	if code != 1 || out != "x\n1\n" || !strings.Contains(errw, "read-only") {
 		t.Errorf("code %d, out %q, stderr %q", code, out, errw)
 	}
+}
+
+// TestReadonlyWhileWritten: a file another process writes cannot be read
+// (DuckDB's lock), and the error says why and what to do instead.
+func TestReadonlyWhileWritten(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	writer := osexec.Command(os.Args[0], "-test.run=^TestHelperHold$")
+	writer.Env = append(os.Environ(), "ITERSQL_TEST_HOLD="+db)
+	stdin, err := writer.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := writer.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		stdin.Close()
+		_ = writer.Wait()
+	}()
+	if line, err := bufio.NewReader(stdout).ReadString('\n'); err != nil || line != "holding\n" {
+		t.Fatalf("writer: %q, %v", line, err)
+	}
+	code, _, errw := run(t, "", db, "-readonly", "-c", "SELECT 1")
+	if code != 1 || !strings.Contains(errw, "Conflicting lock") ||
+		!strings.Contains(errw, "written by one process or read by many, never both") {
+		t.Errorf("code %d, stderr %q", code, errw)
+	}
+}
+
+// TestHelperHold is not a test: TestReadonlyWhileWritten runs it in a
+// child process to hold a database file open for writing until its stdin
+// closes.
+func TestHelperHold(t *testing.T) {
+	path := os.Getenv("ITERSQL_TEST_HOLD")
+	if path == "" {
+		t.Skip("run by TestReadonlyWhileWritten")
+	}
+	s, err := exec.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Exec(context.Background(), "CREATE TABLE t AS SELECT 1 AS x", sqlscan.Pos{Line: 1, Col: 1}); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("holding")
+	_, _ = io.ReadAll(os.Stdin)
 }
 
 func TestScriptPathsHint(t *testing.T) {
