@@ -36,7 +36,7 @@ const progressTick = 100 * time.Millisecond
 // DuckDB's own measure of its progress (exec.Session.QueryProgress) as a
 // bar with percent and ETA, as DuckDB's CLI shows it:
 //
-//	 45% |█████████           | [3s:4s]
+//	45% |█████████           | [3s:4s]
 //
 // The display is erased when the statement ends, so results and errors
 // print on a clean line.
