@@ -64,13 +64,16 @@ Flags:
   -bail, -bail=off        scripts stop at the first error (default on); with off every
                           statement runs and the exit status is 1 if any failed
   -echo                   print each statement and dot command before running it
-  -readonly               open DBFILE read-only (DuckDB's access_mode=read_only)
+  -readonly               open DBFILE read-only (DuckDB's access_mode=read_only); not
+                          while another process writes it (DuckDB's lock)
   --remote sc://HOST:PORT run on a Spark Connect server (same as giving sc://HOST:PORT)
   --max-iterations N      WITH ITERATE runaway guard (SET max_iterations; default 10000)
   --max-state-rows N      error when an iteration state exceeds N rows (0 = no limit)
   --progress auto|on|off  live progress on stderr while iterating: a bar with ETA for
-                          n ITERATIONS, a spinner for FIXPOINT (default auto: only when
-                          stderr is a terminal, and not in csv or json mode)
+                          n ITERATIONS, a spinner for FIXPOINT, and DuckDB's progress of
+                          any statement running past its progress_bar_time (default
+                          auto: only when stderr is a terminal, and not in csv or json
+                          mode)
   --checkpoint-every N|D  durable checkpoint every N iterations or every duration D
                           (e.g. 2m); SET checkpoint_every (default 0, off)
   --checkpoint-dir DIR    where checkpoints go (default: beside DBFILE, or ./.itersql)
