@@ -44,20 +44,23 @@ type progress struct {
 	w     io.Writer
 	total int // iterations the statement stops after; 0 unknown (spinner)
 	// sess gives DuckDB's progress of the running statement, shown after
-	// delay once tracked (exec.Session.TrackProgress).
-	sess    *exec.Session
-	tracked bool
-	delay   time.Duration
-	began   time.Time
+	// delay (exec.Session.TrackProgress).
+	sess  *exec.Session
+	delay time.Duration
+	began time.Time
 
-	mu     sync.Mutex
-	bar    *progressbar.ProgressBar // made at the first iteration
-	query  *progressbar.ProgressBar // DuckDB's progress, until the first iteration
-	name   string
-	st     exec.IterStat
-	done   chan struct{}
-	wg     sync.WaitGroup
-	onStop func()
+	mu  sync.Mutex
+	bar *progressbar.ProgressBar // made at the first iteration
+	// query shows DuckDB's progress until the first iteration. It is made
+	// when the statement starts, so its clock (elapsed, ETA) starts then,
+	// and drawn only once the delay has passed.
+	query      *progressbar.ProgressBar
+	queryShown bool
+	name       string
+	st         exec.IterStat
+	done       chan struct{}
+	wg         sync.WaitGroup
+	onStop     func()
 }
 
 // startProgress hooks a progress display into the session when the
@@ -78,7 +81,12 @@ func (h *Handler) startProgress(ctx context.Context, stmt string) *progress {
 	}
 	p := &progress{w: h.Err, total: iterationLimit(stmt), done: make(chan struct{}), sess: h.Sess, began: time.Now()}
 	// Without DuckDB's progress the iteration display still works.
-	p.delay, p.tracked, _ = h.Sess.TrackProgress(ctx)
+	delay, tracked, _ := h.Sess.TrackProgress(ctx)
+	if tracked {
+		p.delay = delay
+		p.query = p.newQueryBar()
+		p.query.StartWithoutRender()
+	}
 	sess := h.Sess
 	sess.Progress = p.update
 	p.wg.Add(1)
@@ -160,27 +168,25 @@ func (p *progress) newQueryBar() *progressbar.ProgressBar {
 // drawQuery shows DuckDB's progress of the running statement once it has
 // run for DuckDB's progress_bar_time; p.mu must be held.
 func (p *progress) drawQuery() {
-	if !p.tracked || time.Since(p.began) < p.delay {
+	if p.query == nil || time.Since(p.began) < p.delay {
 		return
 	}
 	percent, ok := p.sess.QueryProgress()
 	if !ok {
 		return
 	}
-	if p.query == nil {
-		p.query = p.newQueryBar()
-	}
 	_ = p.query.Set(int(percent))
+	p.queryShown = true
 }
 
-// clearQuery erases DuckDB's progress bar if one was drawn; p.mu must be
-// held.
+// clearQuery erases DuckDB's progress bar if one was drawn, and drops it;
+// p.mu must be held.
 func (p *progress) clearQuery() {
-	if p.query != nil {
+	if p.queryShown {
 		_ = p.query.Clear()
 		_ = p.query.Exit()
-		p.query = nil
 	}
+	p.query, p.queryShown = nil, false
 }
 
 // tick redraws so the spinner turns and the time moves during a long
