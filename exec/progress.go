@@ -11,48 +11,65 @@ import (
 	"github.com/duckdb/duckdb-go/v2/mapping"
 )
 
-// TrackProgress asks DuckDB to track the progress of the statements the
-// session runs (enable_progress_bar), as DuckDB's CLI does on a terminal,
-// but not to print a bar of its own (enable_progress_bar_print): the
-// shell draws it on stderr from QueryProgress. Only the first call sends
-// those settings, so a later SET of them by the user stands. Every call
-// reports whether tracking is on now and DuckDB's progress_bar_time: how
-// long a statement runs before its bar shows. On Spark, and when the
-// driver's connection handle cannot be read (see progressHandle), ok is
-// false.
+// TrackProgress asks the engine to track the progress of the statements
+// the session runs, and reports whether it does and how long a statement
+// runs before its progress should show.
+//
+// On DuckDB that is DuckDB's own tracking (enable_progress_bar), as
+// DuckDB's CLI turns it on in a terminal, but not DuckDB's printing of it
+// (enable_progress_bar_print): the shell draws it on stderr from
+// QueryProgress. Only the first call sends those settings, so a later SET
+// of them by the user stands; the delay is DuckDB's progress_bar_time. If
+// the driver's connection handle cannot be read (see progressHandle), ok
+// is false.
+//
+// On Spark the server reports progress on its own (spark.Session.Progress)
+// and the delay is DuckDB's default, 2 s.
 func (s *Session) TrackProgress(ctx context.Context) (delay time.Duration, ok bool, err error) {
-	d, isDuck := s.eng.(*duckEngine)
-	if !isDuck || !d.hasHandle {
-		return 0, false, nil
-	}
-	if !d.tracking {
-		for _, q := range []string{"SET enable_progress_bar = true", "SET enable_progress_bar_print = false"} {
-			if _, err := s.exec(ctx, q); err != nil {
-				return 0, false, err
-			}
+	switch e := s.eng.(type) {
+	case *sparkEngine:
+		return 2 * time.Second, true, nil
+	case *duckEngine:
+		if !e.hasHandle {
+			return 0, false, nil
 		}
-		d.tracking = true
+		if !e.tracking {
+			for _, q := range []string{"SET enable_progress_bar = true", "SET enable_progress_bar_print = false"} {
+				if _, err := s.exec(ctx, q); err != nil {
+					return 0, false, err
+				}
+			}
+			e.tracking = true
+		}
+		var on bool
+		var ms int64
+		err = s.queryRow(ctx, "SELECT current_setting('enable_progress_bar'), current_setting('progress_bar_time')", &on, &ms)
+		return time.Duration(ms) * time.Millisecond, on && err == nil, err
 	}
-	var on bool
-	var ms int64
-	err = s.queryRow(ctx, "SELECT current_setting('enable_progress_bar'), current_setting('progress_bar_time')", &on, &ms)
-	return time.Duration(ms) * time.Millisecond, on && err == nil, err
+	return 0, false, nil
 }
 
-// QueryProgress is how far DuckDB is through the statement running on the
-// session's connection, in percent, as DuckDB's own progress bar measures
-// it: rows its pipelines have processed out of their estimated total. It
-// may be called from another goroutine while the statement runs, but not
-// after Close. ok is false when nothing is known: no statement runs with
-// tracking on (TrackProgress), or the engine is Spark.
+// QueryProgress is how far the engine is through the statement running
+// on the session, in percent, as the engine measures it: on DuckDB, rows
+// its pipelines have processed out of their estimated total (what DuckDB's
+// progress bar shows); on Spark, tasks completed out of the tasks of the
+// stages reported so far. It may be called from another goroutine while
+// the statement runs, but not after Close. ok is false when nothing is
+// known: no statement runs, DuckDB's tracking is off (TrackProgress), or
+// Spark has not reported yet.
 func (s *Session) QueryProgress() (percent float64, ok bool) {
-	d, isDuck := s.eng.(*duckEngine)
-	if !isDuck || !d.hasHandle {
-		return 0, false
+	switch e := s.eng.(type) {
+	case *sparkEngine:
+		return e.s.Progress()
+	case *duckEngine:
+		if !e.hasHandle {
+			return 0, false
+		}
+		p := mapping.QueryProgress(e.handle)
+		percent, _, _ = mapping.QueryProgressTypeMembers(&p)
+		return percent, percent >= 0
 	}
-	p := mapping.QueryProgress(d.handle)
-	percent, _, _ = mapping.QueryProgressTypeMembers(&p)
-	return percent, percent >= 0
+	return 0, false
 }
 
 // progressHandle returns the C connection under conn, which

@@ -32,11 +32,12 @@ const progressTick = 100 * time.Millisecond
 // a spinner with the iteration, rows, changed and rate when it runs to a
 // FIXPOINT or a condition (no end is known). It appears at the first
 // iteration. Before that (and in every statement that does not iterate),
-// a statement that runs longer than DuckDB's progress_bar_time gets
-// DuckDB's own measure of its progress (exec.Session.QueryProgress) as a
-// bar with percent and ETA, as DuckDB's CLI shows it:
+// a statement that runs longer than DuckDB's progress_bar_time (2 s on
+// Spark) gets the engine's own measure of its progress
+// (exec.Session.QueryProgress) as a bar with percent and elapsed time,
+// as DuckDB's CLI shows it:
 //
-//	45% |█████████           | [3s:4s]
+//	45% |█████████           | [3s]
 //
 // The display is erased when the statement ends, so results and errors
 // print on a clean line.
@@ -159,7 +160,9 @@ func (p *progress) newQueryBar() *progressbar.ProgressBar {
 	return progressbar.NewOptions(100,
 		progressbar.OptionSetWriter(p.w),
 		progressbar.OptionSetWidth(20),
-		progressbar.OptionSetPredictTime(true),
+		// No ETA: at 0% there is no rate to guess from (the library
+		// would print 0s), and Spark's percent moves in steps.
+		progressbar.OptionSetPredictTime(false),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionSetSpinnerChangeInterval(0),
 	)
@@ -176,6 +179,10 @@ func (p *progress) drawQuery() {
 		return
 	}
 	_ = p.query.Set(int(percent))
+	// Set draws only when the percent changes to more than 0; the clock
+	// must move on a statement that stays at one percent (Spark counts
+	// completed tasks only), and 0% must show too.
+	_ = p.query.RenderBlank()
 	p.queryShown = true
 }
 

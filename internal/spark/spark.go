@@ -13,17 +13,22 @@
 //   - Releasing the session: its SparkSession.Stop does nothing, so Close
 //     sends ReleaseSession, which frees the server's state for the session
 //     (its temp views and running operations).
+//   - Progress: the client drops the ExecutionProgress messages the server
+//     streams while an operation runs; the same interceptor reads them
+//     (Progress).
 package spark
 
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/spark-connect-go/spark/client/channel"
@@ -50,6 +55,10 @@ type Session struct {
 	sessionID string // learnt from the first request the client sends
 	userID    string
 	closed    bool
+
+	// progress is the running operation's percent done
+	// (math.Float64bits); negative when unknown.
+	progress atomic.Uint64
 }
 
 // Column is one column of a result: its name and Spark's name of its type
@@ -78,6 +87,7 @@ func Connect(ctx context.Context, remote string) (*Session, error) {
 		return nil, fmt.Errorf("spark: remote %q: %w", remote, err)
 	}
 	s := &Session{remote: remote}
+	s.setProgress(-1)
 	target := net.JoinHostPort(base.Host(), strconv.Itoa(base.Port()))
 	conn, err := grpc.NewClient(target,
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
@@ -138,6 +148,7 @@ func (s *Session) Remote() string { return s.remote }
 // statement to finish.
 func (s *Session) Exec(ctx context.Context, statement string) error {
 	defer s.interruptOnCancel(ctx)()
+	defer s.setProgress(-1)
 	_, err := s.session.Sql(ctx, statement)
 	if err != nil {
 		return serverError(err)
@@ -152,6 +163,7 @@ func (s *Session) Exec(ctx context.Context, statement string) error {
 // time.Time in UTC.
 func (s *Session) Query(ctx context.Context, statement string) (*Result, error) {
 	defer s.interruptOnCancel(ctx)()
+	defer s.setProgress(-1)
 	df, err := s.session.Sql(ctx, statement)
 	if err != nil {
 		return nil, serverError(err)
@@ -348,6 +360,54 @@ type learningStream struct {
 func (l *learningStream) SendMsg(m any) error {
 	l.s.learn(m)
 	return l.ClientStream.SendMsg(m)
+}
+
+func (l *learningStream) RecvMsg(m any) error {
+	err := l.ClientStream.RecvMsg(m)
+	if err == nil {
+		l.s.learnProgress(m)
+	}
+	return err
+}
+
+// Progress is how far the statement that runs now is, in percent: the
+// tasks completed out of all tasks of the stages Spark has reported for
+// it so far (as pyspark's progress bar counts them). It falls back when a
+// new stage starts. ok is false before the server's first report, which
+// Spark sends every spark.connect.progress.reportInterval (2 s by
+// default), and when no statement runs. It may be called from any
+// goroutine.
+func (s *Session) Progress() (percent float64, ok bool) {
+	p := math.Float64frombits(s.progress.Load())
+	return p, p >= 0
+}
+
+func (s *Session) setProgress(p float64) { s.progress.Store(math.Float64bits(p)) }
+
+// learnProgress reads an ExecutePlanResponse's execution_progress, if it
+// has one.
+func (s *Session) learnProgress(msg any) {
+	m, ok := msg.(interface{ ProtoReflect() protoreflect.Message })
+	if !ok {
+		return
+	}
+	r := m.ProtoReflect()
+	f := r.Descriptor().Fields().ByName("execution_progress")
+	if f == nil || f.Message() == nil || !r.Has(f) {
+		return
+	}
+	ep := r.Get(f).Message()
+	stages := ep.Get(ep.Descriptor().Fields().ByName("stages")).List()
+	var tasks, completed int64
+	for i := 0; i < stages.Len(); i++ {
+		st := stages.Get(i).Message()
+		fields := st.Descriptor().Fields()
+		tasks += st.Get(fields.ByName("num_tasks")).Int()
+		completed += st.Get(fields.ByName("num_completed_tasks")).Int()
+	}
+	if tasks > 0 {
+		s.setProgress(100 * float64(completed) / float64(tasks))
+	}
 }
 
 // Error is an error of the server, with its message cut to what a user
