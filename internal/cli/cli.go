@@ -70,10 +70,10 @@ Flags:
   --max-iterations N      WITH ITERATE runaway guard (SET max_iterations; default 10000)
   --max-state-rows N      error when an iteration state exceeds N rows (0 = no limit)
   --progress auto|on|off  live progress on stderr while iterating: a bar with ETA for
-                          n ITERATIONS, a spinner for FIXPOINT, and DuckDB's progress of
-                          any statement running past its progress_bar_time (default
-                          auto: only when stderr is a terminal, and not in csv or json
-                          mode)
+                          n ITERATIONS, a spinner for FIXPOINT, and the engine's progress
+                          of any statement running past DuckDB's progress_bar_time, 2 s
+                          (default auto: only when stderr is a terminal, and not in csv
+                          or json mode)
   --checkpoint-every N|D  durable checkpoint every N iterations or every duration D
                           (e.g. 2m); SET checkpoint_every (default 0, off)
   --checkpoint-dir DIR    where checkpoints go (default: beside DBFILE, or ./.itersql)
