@@ -9,6 +9,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2/mapping"
 
+	"github.com/itersql/itersql/internal/sqlscan"
 	"github.com/itersql/itersql/planner"
 )
 
@@ -34,8 +35,11 @@ type engine interface {
 	// the template binds it to each iteration's tables. A part the
 	// engine cannot run is an error before anything runs.
 	compile(ctx context.Context, q planner.Query) (template, error)
-	// errorOffset is the byte offset in q that err points at, or -1.
-	errorOffset(q string, err error) int
+	// errorPos is where in the user's text err points, when it came
+	// from running part q bound to state, previous and delta ("" when
+	// the caller does not know them); ok is false when it points nowhere
+	// in the part, or the engine cannot tell without the tables.
+	errorPos(q planner.Query, err error, state, previous, delta string) (pos sqlscan.Pos, ok bool)
 
 	// materialize creates table holding the rows of query, and returns
 	// how many.
@@ -121,7 +125,18 @@ func (d *duckEngine) compile(_ context.Context, q planner.Query) (template, erro
 	return q.Bind, nil
 }
 
-func (d *duckEngine) errorOffset(q string, err error) int { return duckOffset(q, err) }
+// errorPos: DuckDB points into the user's own text bound to the tables,
+// so they must be known if the part names any.
+func (d *duckEngine) errorPos(q planner.Query, err error, state, previous, delta string) (sqlscan.Pos, bool) {
+	if state == "" && q.Reads() {
+		return sqlscan.Pos{}, false
+	}
+	off := duckOffset(q.Bind(state, previous, delta), err)
+	if off < 0 {
+		return sqlscan.Pos{}, false
+	}
+	return q.Origin(off, state, previous, delta), true
+}
 
 // materialize reads the row count from DuckDB's answer to CREATE TABLE
 // AS, which spares a count(*) of the new table (a statement, a third of a

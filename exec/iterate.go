@@ -164,17 +164,19 @@ func (r *run) count(query string) (int64, error) {
 	return n, err
 }
 
-// partErr positions a DuckDB error at the part of the statement that failed.
+// partErr positions an error of an iteration's statements in the part
+// that failed: where it points if the engine can tell without knowing
+// the tables (Spark's errors), else at the part's start.
 func (r *run) partErr(q planner.Query, k int, err error) error {
-	return r.partErrIn(q, q.Pos, k, err)
+	return r.partErrAt(q, k, err, "", "", "")
 }
 
-// partErrAt positions a DuckDB error where it points in q bound to the
+// partErrAt positions an engine's error where it points in q bound to the
 // tables given, or at the part's start.
 func (r *run) partErrAt(q planner.Query, k int, err error, state, previous, delta string) error {
-	pos := q.Pos
-	if off := r.s.eng.errorOffset(r.bind(q, state, previous, delta), err); off >= 0 {
-		pos = q.Origin(off, state, previous, delta)
+	pos, ok := r.s.eng.errorPos(q, err, state, previous, delta)
+	if !ok {
+		pos = q.Pos
 	}
 	return r.partErrIn(q, pos, k, err)
 }
@@ -232,6 +234,12 @@ func (r *run) initial(name string) (int64, error) {
 				}
 				return 0, r.errorf(p.Initial.Pos, "the initial query of %s returns %s (%s)", p.Name, what, strings.Join(p.Columns, ", "))
 			}
+		}
+		// It ran inside a CREATE TABLE AS, whose text the engine's
+		// error points into. When the query does not bind (the usual
+		// cause), checked alone its error points at the bad token.
+		if cerr := r.prepare(p.Initial, "", "", ""); cerr != nil {
+			return 0, cerr
 		}
 		return 0, r.partErr(p.Initial, 0, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -30,6 +31,8 @@ type sparkEngine struct {
 	tag   string            // unique to the session, in every table name
 	files map[string]string // "format path" -> its temporary view (sparkEngine.file)
 	sent  *Counters         // the session's, for the statements it adds
+	// parts are the parts compiled last, by position, for errorPos.
+	parts map[sqlscan.Pos]sparkPart
 }
 
 // OpenSpark returns a session on the Spark Connect server at remote
@@ -44,7 +47,7 @@ func OpenSpark(ctx context.Context, remote string) (*Session, error) {
 		sp.Close()
 		return nil, err
 	}
-	e := &sparkEngine{s: sp, tag: tag, files: map[string]string{}}
+	e := &sparkEngine{s: sp, tag: tag, files: map[string]string{}, parts: map[sqlscan.Pos]sparkPart{}}
 	sess := &Session{eng: e, Settings: DefaultSettings(), KeyedStrategy: KeyedReplace}
 	e.sent = &sess.sent
 	if sess.Swept, err = e.sweep(ctx); err != nil {
@@ -159,7 +162,7 @@ func (e *sparkEngine) tableName(name string) string {
 func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (template, error) {
 	// A final query inside CREATE TABLE AS or INSERT INTO is translated
 	// as those statements are (statements).
-	stmts, translated, err := e.statements(ctx, q.SQL)
+	stmts, marks, translated, err := e.statements(ctx, q.SQL)
 	var text string
 	switch {
 	case err != nil:
@@ -183,21 +186,124 @@ func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (template, e
 		}
 		return nil, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
 	}
+	e.parts[q.Pos] = sparkPart{text: text, marks: marks}
 	return e.template(text), nil
 }
 
 // template binds printed Spark SQL to an iteration's tables: its
 // placeholders print as backquoted names.
 func (e *sparkEngine) template(text string) template {
-	ph := func(ref string) string { return e.quote(strings.Trim(ref, `"`)) }
 	return func(state, previous, delta string) string {
-		return strings.NewReplacer(ph(planner.StateRef), state, ph(planner.PreviousRef), previous, ph(planner.DeltaRef), delta).Replace(text)
+		return strings.NewReplacer(e.placeholders(state, previous, delta)...).Replace(text)
 	}
 }
 
-// print is st in Spark SQL; the files it reads become views (file).
-func (e *sparkEngine) print(ctx context.Context, st duckast.Statement) (string, error) {
-	return sparksql.PrintFiles(st, func(format, path string) (string, error) { return e.file(ctx, format, path) })
+// placeholders pairs each placeholder as printed with its table, as
+// strings.NewReplacer takes them.
+func (e *sparkEngine) placeholders(state, previous, delta string) []string {
+	ph := func(ref string) string { return e.quote(strings.Trim(ref, `"`)) }
+	return []string{ph(planner.StateRef), state, ph(planner.PreviousRef), previous, ph(planner.DeltaRef), delta}
+}
+
+// sparkPart is a compiled part: its Spark SQL with placeholders, and the
+// marks that lead from it back to the part's DuckDB text.
+type sparkPart struct {
+	text  string
+	marks sparksql.Marks
+}
+
+// errorPos places a Spark error in the user's text. Spark points into
+// the statement it ran, which holds the part bound to some tables (or,
+// for a check, the part's query): the part is found in it with its
+// placeholders matching any table, the offset is taken back to the
+// printed part, and through its marks to the part's DuckDB text. The
+// tables need not be known, so errors of an iteration's own statements
+// are placed too.
+func (e *sparkEngine) errorPos(q planner.Query, err error, _, _, _ string) (sqlscan.Pos, bool) {
+	var se *spark.Error
+	part, ok := e.parts[q.Pos]
+	if !errors.As(err, &se) || !ok || se.Offset() < 0 {
+		return sqlscan.Pos{}, false
+	}
+	off, ok := e.locate(part.text, se.SQL, se.Offset())
+	if !ok {
+		// A check describes the query of a CREATE TABLE AS or INSERT.
+		cut := queryOf(part.text)
+		if off, ok = e.locate(cut, se.SQL, se.Offset()); ok {
+			off += len(part.text) - len(cut)
+		}
+	}
+	if !ok {
+		return sqlscan.Pos{}, false
+	}
+	src := part.marks.Source(off)
+	if src < 0 {
+		return sqlscan.Pos{}, false
+	}
+	return q.Origin(src, planner.StateRef, planner.PreviousRef, planner.DeltaRef), true
+}
+
+// locate finds text, whose placeholders stand for any table or query, in
+// sql, and takes offset at of sql back to text: inside what a placeholder
+// stands for, to the placeholder's start. ok is false when text is not in
+// sql, or at is outside it.
+func (e *sparkEngine) locate(text, sql string, at int) (off int, ok bool) {
+	type piece struct {
+		text string
+		ph   bool
+	}
+	var pieces []piece
+	phs := e.placeholders("", "", "")
+	for rest := text; rest != ""; {
+		next, ph := -1, ""
+		for k := 0; k < len(phs); k += 2 {
+			if j := strings.Index(rest, phs[k]); j >= 0 && (next < 0 || j < next) {
+				next, ph = j, phs[k]
+			}
+		}
+		if next < 0 {
+			pieces = append(pieces, piece{text: rest})
+			break
+		}
+		pieces = append(pieces, piece{text: rest[:next]}, piece{text: ph, ph: true})
+		rest = rest[next+len(ph):]
+	}
+	var pat strings.Builder
+	pat.WriteString("(?s)")
+	for _, p := range pieces {
+		if p.ph {
+			pat.WriteString("(.*?)")
+		} else {
+			pat.WriteString(regexp.QuoteMeta(p.text))
+		}
+	}
+	m := regexp.MustCompile(pat.String()).FindStringSubmatchIndex(sql)
+	if m == nil || at < m[0] || at >= m[1] {
+		return 0, false
+	}
+	tpos, spos, g := 0, m[0], 1
+	for _, p := range pieces {
+		if p.ph {
+			end := m[2*g+1]
+			if at < end {
+				return tpos, true
+			}
+			spos, g = end, g+1
+		} else {
+			if at < spos+len(p.text) {
+				return tpos + at - spos, true
+			}
+			spos += len(p.text)
+		}
+		tpos += len(p.text)
+	}
+	return 0, false
+}
+
+// print is st in Spark SQL, with its marks; the files it reads become
+// views (file).
+func (e *sparkEngine) print(ctx context.Context, st duckast.Statement) (string, sparksql.Marks, error) {
+	return sparksql.PrintMarked(st, func(format, path string) (string, error) { return e.file(ctx, format, path) })
 }
 
 // file is a temporary view of the session over a file that DuckDB's
@@ -259,10 +365,6 @@ func (e *sparkEngine) file(ctx context.Context, format, path string) (string, er
 	return view, nil
 }
 
-// errorOffset: Spark's errors point into the printed Spark SQL, not into
-// the user's text; the part's start is the best position there is.
-func (e *sparkEngine) errorOffset(string, error) int { return -1 }
-
 // materialize writes the table, then counts it: Spark Connect does not
 // return the rows a CREATE TABLE AS wrote.
 func (e *sparkEngine) materialize(ctx context.Context, table, query string) (int64, error) {
@@ -292,16 +394,21 @@ func (e *sparkEngine) describe(ctx context.Context, query string) (names, types 
 // check describes the query, or the query of a CREATE TABLE AS or an
 // INSERT (Spark describes queries only).
 func (e *sparkEngine) check(ctx context.Context, sql string) error {
+	_, _, err := e.describe(ctx, queryOf(sql))
+	return err
+}
+
+// queryOf is the query of a CREATE TABLE AS or INSERT statement printed
+// for Spark (from its first SELECT or WITH), or sql when it is a query.
+func queryOf(sql string) string {
 	if toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1}); err == nil && len(toks) > 0 && !toks[0].Is("SELECT") && !toks[0].Is("WITH") && !toks[0].Is("FROM") && toks[0].Text != "(" {
 		for i, t := range toks {
 			if t.Is("SELECT") || t.Is("WITH") {
-				sql = sql[toks[i].Off:]
-				break
+				return sql[toks[i].Off:]
 			}
 		}
 	}
-	_, _, err := e.describe(ctx, sql)
-	return err
+	return sql
 }
 
 // fingerprint sums xxhash64 of the rows as DECIMAL(38,0): under ANSI mode
@@ -338,7 +445,7 @@ func (r *run) sparkOnly() error {
 // a Parquet table. Anything else (SHOW TABLES, DROP TABLE, Spark's own
 // CREATE TABLE ... USING csv, SET spark.*) goes to Spark as written.
 func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) (*Result, error) {
-	stmts, _, err := s.eng.(*sparkEngine).statements(ctx, st.SQL)
+	stmts, marks, translated, err := s.eng.(*sparkEngine).statements(ctx, st.SQL)
 	if err != nil {
 		var u *sparksql.UnsupportedError
 		pos := st.Pos
@@ -352,9 +459,22 @@ func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) 
 		return nil, positioned(pos, err)
 	}
 	var res *Result
-	for _, q := range stmts {
+	for i, q := range stmts {
 		if res, err = s.query(ctx, q); err != nil {
-			return nil, positioned(st.Pos, err)
+			pos := st.Pos
+			var se *spark.Error
+			if off := -1; errors.As(err, &se) && se.SQL == q {
+				switch {
+				case !translated:
+					off = se.Offset()
+				case i == 0:
+					off = marks.Source(se.Offset())
+				}
+				if off >= 0 && off <= len(st.SQL) {
+					pos = st.Pos.Advance(st.SQL[:off])
+				}
+			}
+			return nil, positioned(pos, err)
 		}
 	}
 	return quietCount(st.SQL, res), nil
@@ -371,18 +491,19 @@ func (e *offsetError) Unwrap() error { return e.err }
 
 // statements is what runs on Spark for a statement given in DuckDB's
 // SQL (see passthroughSpark); translated is false when it is the
-// statement as given.
-func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []string, translated bool, err error) {
+// statement as given. marks lead from the first statement back to sql.
+func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []string, marks sparksql.Marks, translated bool, err error) {
 	toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1})
 	if err != nil || len(toks) == 0 {
-		return []string{sql}, false, nil
+		return []string{sql}, nil, false, nil
 	}
-	printAt := func(from int) (string, error) {
+	// printAt prints the query at sql[from:], after prefix.
+	printAt := func(from int, prefix string) (string, error) {
 		st, err := parseQuery(sql[from:])
 		if err != nil {
 			return "", &offsetError{off: from, err: err}
 		}
-		text, err := e.print(ctx, st)
+		text, m, err := e.print(ctx, st)
 		if err != nil {
 			var u *sparksql.UnsupportedError
 			if errors.As(err, &u) && u.Offset >= 0 {
@@ -390,7 +511,8 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []strin
 			}
 			return "", &offsetError{off: from, err: err}
 		}
-		return text, nil
+		marks = m.Shift(len(prefix), from)
+		return prefix + text, nil
 	}
 	word := func(i int, w string) bool { return i < len(toks) && toks[i].Is(w) }
 	isQuery := func(i int) bool {
@@ -398,8 +520,8 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []strin
 	}
 	switch {
 	case isQuery(0):
-		q, err := printAt(toks[0].Off)
-		return []string{q}, true, err
+		q, err := printAt(toks[0].Off, "")
+		return []string{q}, marks, true, err
 	case word(0, "CREATE"):
 		i, replace := 1, false
 		if word(1, "OR") && word(2, "REPLACE") {
@@ -409,23 +531,22 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []strin
 			break
 		}
 		name := e.name(toks[i+1])
-		q, err := printAt(toks[i+3].Off)
+		create, err := printAt(toks[i+3].Off, "CREATE TABLE "+name+" USING parquet AS ")
 		if err != nil {
-			return nil, true, err
+			return nil, nil, true, err
 		}
-		create := "CREATE TABLE " + name + " USING parquet AS " + q
 		if replace {
-			return []string{"DROP TABLE IF EXISTS " + name, create}, true, nil
+			return []string{"DROP TABLE IF EXISTS " + name, create}, nil, true, nil
 		}
-		return []string{create}, true, nil
+		return []string{create}, marks, true, nil
 	case word(0, "INSERT") && word(1, "INTO") && isQuery(3):
-		q, err := printAt(toks[3].Off)
+		insert, err := printAt(toks[3].Off, "INSERT INTO "+e.name(toks[2])+" ")
 		if err != nil {
-			return nil, true, err
+			return nil, nil, true, err
 		}
-		return []string{"INSERT INTO " + e.name(toks[2]) + " " + q}, true, nil
+		return []string{insert}, marks, true, nil
 	}
-	return []string{sql}, false, nil
+	return []string{sql}, nil, false, nil
 }
 
 // parseQuery reads text, one query, with DuckDB's parser.

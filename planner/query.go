@@ -28,6 +28,18 @@ type segment struct {
 	base sqlscan.Pos // when set: text is outside the part and starts there
 }
 
+// Reads reports whether the part names the iterated table (name,
+// delta.name or previous.name), so that its text depends on the tables
+// it is bound to.
+func (q Query) Reads() bool {
+	for _, s := range q.segs {
+		if s.ref != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Bind returns the query with its placeholders bound to tables (or
 // parenthesized subqueries).
 func (q Query) Bind(state, previous, delta string) string {

@@ -151,7 +151,7 @@ func (s *Session) Exec(ctx context.Context, statement string) error {
 	defer s.setProgress(-1)
 	_, err := s.session.Sql(ctx, statement)
 	if err != nil {
-		return serverError(err)
+		return serverError(statement, err)
 	}
 	return nil
 }
@@ -166,13 +166,13 @@ func (s *Session) Query(ctx context.Context, statement string) (*Result, error) 
 	defer s.setProgress(-1)
 	df, err := s.session.Sql(ctx, statement)
 	if err != nil {
-		return nil, serverError(err)
+		return nil, serverError(statement, err)
 	}
 	// The rows come as Arrow, whose schema keeps what the client's own
 	// schema and rows lose: a DECIMAL's precision and scale.
 	table, err := df.ToArrow(ctx)
 	if err != nil {
-		return nil, serverError(err)
+		return nil, serverError(statement, err)
 	}
 	if table == nil || *table == nil {
 		// No batch came back, so no Arrow schema: ask for the schema.
@@ -414,25 +414,70 @@ func (s *Session) learnProgress(msg any) {
 // reads: the client repeats the whole statement and the error class
 // ("execution error: failed to execute sql: <the SQL>: execution error:
 // [CLASS] [CLASS] message SQLSTATE: x. SQLSTATE: x", sometimes followed by
-// "; line 1 pos 7;" and the analyzed plan).
+// "; line 1 pos 7;" and the analyzed plan). Where Spark says where in
+// the statement the error is, Offset gives it.
 type Error struct {
 	Msg string
-	Err error
+	// SQL is the statement that failed; Line (from 1) and Col (a
+	// character in the line, from 0) are where Spark points in it: "line
+	// L pos P" of an analysis error, "== SQL (line L, position P) ==" of
+	// a runtime one. Line is 0 when it points nowhere.
+	SQL       string
+	Line, Col int
+	Err       error
 }
 
 func (e *Error) Error() string { return "spark: " + e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
 
+// Offset is the byte offset in SQL that the error points at, or -1.
+func (e *Error) Offset() int {
+	if e.Line < 1 {
+		return -1
+	}
+	off := 0
+	for l := 1; l < e.Line; l++ {
+		i := strings.IndexByte(e.SQL[off:], '\n')
+		if i < 0 {
+			return -1
+		}
+		off += i + 1
+	}
+	line := e.SQL[off:]
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	col := 0
+	for i := range line {
+		if col == e.Col {
+			return off + i
+		}
+		col++
+	}
+	return -1
+}
+
 var (
 	clientPrefix = regexp.MustCompile(`(?s)^.*execution error: `)
 	doubleClass  = regexp.MustCompile(`^(\[[A-Z_.]+\])\s+(\[[A-Z_.]+\]) `)
+	analysisAt   = regexp.MustCompile(`; line (\d+) pos (\d+)`)
+	runtimeAt    = regexp.MustCompile(`\n== SQL \(line (\d+), position (\d+)\) ==`)
 )
 
-func serverError(err error) error {
+func serverError(statement string, err error) error {
 	msg := err.Error()
 	msg = clientPrefix.ReplaceAllString(msg, "")
 	if m := doubleClass.FindStringSubmatch(msg); m != nil && m[1] == m[2] {
 		msg = m[1] + " " + msg[len(m[0]):]
+	}
+	e := &Error{SQL: statement, Err: err}
+	if m := analysisAt.FindStringSubmatch(msg); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Col, _ = strconv.Atoi(m[2])
+	} else if m := runtimeAt.FindStringSubmatch(msg); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Col, _ = strconv.Atoi(m[2])
+		e.Col-- // from 1 here
 	}
 	// What follows the SQLSTATE is the state again, or the position in
 	// the SQL Spark ran (not the user's) and the analyzed plan.
@@ -444,6 +489,6 @@ func serverError(err error) error {
 	if i := strings.Index(msg, "\n"); i >= 0 {
 		msg = msg[:i]
 	}
-	msg = strings.TrimSpace(msg)
-	return &Error{Msg: msg, Err: err}
+	e.Msg = strings.TrimSpace(msg)
+	return e
 }

@@ -92,3 +92,41 @@ func TestUnsupportedErrorCarriesOffset(t *testing.T) {
 		t.Fatalf("got %+v", u)
 	}
 }
+
+// TestMarks: the place of each expression and table in the printed Spark
+// SQL leads back to its place in DuckDB's text.
+func TestMarks(t *testing.T) {
+	q := "SELECT a + 1 AS x,\n  upper(name) AS u\nFROM people AS p\nWHERE p.id > 3 AND name LIKE 'A%'"
+	st, err := duckast.Parse(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, marks, err := PrintMarked(st[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ printed, source string }{
+		{"`a`", "a + 1"},
+		{"upper(", "upper(name)"},
+		{"`name`", "name)"},
+		{"`people`", "people"},
+		{"`p`.`id`", "p.id"},
+		// A constant has no location in DuckDB's AST: it leads to the
+		// expression it is in, whose location is its operator.
+		{"'A%'", "LIKE"},
+		// So does what the printer writes of its own.
+		{" LIKE ", "LIKE"},
+		{" AND ", "AND"},
+	} {
+		at := strings.Index(out, c.printed)
+		if at < 0 {
+			t.Fatalf("%q not in %s", c.printed, out)
+		}
+		if got, want := marks.Source(at), strings.Index(q, c.source); got != want {
+			t.Errorf("%s at %d in the Spark SQL: source %d, want %d (%q)\n%s", c.printed, at, got, want, c.source, out)
+		}
+	}
+	if got := marks.Source(-1); got != -1 {
+		t.Errorf("before any node: %d, want -1", got)
+	}
+}

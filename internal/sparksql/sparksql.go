@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -64,9 +65,17 @@ type Files func(format, path string) (relation string, err error)
 // PrintFiles is Print with DuckDB's read_csv and read_parquet of one
 // literal path, and nothing else, given to files (nil: refused).
 func PrintFiles(st duckast.Statement, files Files) (sql string, err error) {
+	sql, _, err = PrintMarked(st, files)
+	return sql, err
+}
+
+// PrintMarked is PrintFiles that also says where it printed each node
+// that has a location in DuckDB's text, so that Spark's errors, which
+// point into the Spark SQL, can be placed in the user's text.
+func PrintMarked(st duckast.Statement, files Files) (sql string, marks Marks, err error) {
 	n := st.Node()
 	if n == nil {
-		return "", &UnsupportedError{Construct: "a statement with no query node", Offset: -1}
+		return "", nil, &UnsupportedError{Construct: "a statement with no query node", Offset: -1}
 	}
 	p := &printer{loc: -1, files: files}
 	defer func() {
@@ -75,11 +84,40 @@ func PrintFiles(st duckast.Statement, files Files) (sql string, err error) {
 			if !ok {
 				panic(r)
 			}
-			sql, err = "", u
+			sql, marks, err = "", nil, u
 		}
 	}()
 	p.queryNode(n)
-	return p.b.String(), nil
+	return p.b.String(), p.marks, nil
+}
+
+// Mark ties a place in the printed Spark SQL (Out, a byte offset) to the
+// node of DuckDB's AST printed from there (Src, its query_location: a
+// byte offset in the text DuckDB parsed).
+type Mark struct{ Out, Src int }
+
+// Marks are a printed query's marks, in the order printed (Out grows).
+type Marks []Mark
+
+// Source is the DuckDB offset of the innermost node being printed at
+// out: for the start of an expression or a table, the expression or
+// table itself. -1 when no node is.
+func (m Marks) Source(out int) int {
+	i := sort.Search(len(m), func(i int) bool { return m[i].Out > out })
+	if i == 0 {
+		return -1
+	}
+	return m[i-1].Src
+}
+
+// Shift is m for the printed text placed at out in a longer one, and
+// parsed from src in a longer one.
+func (m Marks) Shift(out, src int) Marks {
+	shifted := make(Marks, len(m))
+	for i, k := range m {
+		shifted[i] = Mark{Out: k.Out + out, Src: k.Src + src}
+	}
+	return shifted
 }
 
 // printer writes Spark SQL. loc is the query_location of the innermost
@@ -88,6 +126,7 @@ type printer struct {
 	b     strings.Builder
 	loc   int
 	files Files
+	marks Marks
 }
 
 func (p *printer) w(s ...string) {
@@ -176,13 +215,24 @@ func readsAny(n duckast.Node, names map[string]bool) bool {
 	return found
 }
 
-// at records n's location while printing it.
+// at records n's location while printing it, and marks where its text
+// starts and, back to the enclosing node, where it ends: what the printer
+// writes of its own between children (a rewrite's extra calls) then
+// leads to the node it was written for.
 func (p *printer) at(n duckast.Node) func() {
 	old := p.loc
-	if l := duckast.Location(n); l >= 0 {
-		p.loc = l
+	l := duckast.Location(n)
+	if l < 0 {
+		return func() {}
 	}
-	return func() { p.loc = old }
+	p.loc = l
+	p.marks = append(p.marks, Mark{Out: p.b.Len(), Src: l})
+	return func() {
+		p.loc = old
+		if old >= 0 {
+			p.marks = append(p.marks, Mark{Out: p.b.Len(), Src: old})
+		}
+	}
 }
 
 // ident backquotes a name, doubling backquotes inside it.
