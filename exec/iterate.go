@@ -33,7 +33,7 @@ type run struct {
 	ckpt   *ckptRun // checkpoints of this run (exec/checkpoint.go); nil when off
 	skew   *skewRun // skewed-join splits (exec/skew.go); nil when off or nothing joins
 	// parts are the plan's parts compiled by the engine, by position.
-	parts map[sqlscan.Pos]template
+	parts map[sqlscan.Pos]part
 }
 
 // Run executes plan and returns the final query's result. analyze keeps
@@ -817,7 +817,7 @@ func (r *run) compile() error {
 			qs = append(qs, *st.Cond)
 		}
 	}
-	r.parts = map[sqlscan.Pos]template{}
+	r.parts = map[sqlscan.Pos]part{}
 	for _, q := range qs {
 		t, err := r.s.eng.compile(r.ctx, q)
 		if err != nil {
@@ -830,5 +830,5 @@ func (r *run) compile() error {
 
 // bind is part q of the plan in the engine's SQL, bound to tables.
 func (r *run) bind(q planner.Query, state, previous, delta string) string {
-	return r.parts[q.Pos](state, previous, delta)
+	return r.parts[q.Pos].bind(state, previous, delta)
 }

@@ -30,6 +30,9 @@ type sparkEngine struct {
 	tag   string            // unique to the session, in every table name
 	files map[string]string // "format path" -> its temporary view (sparkEngine.file)
 	sent  *Counters         // the session's, for the statements it adds
+	// replaced counts the CREATE OR REPLACE TABLE statements translated,
+	// which name their temporary tables (statements).
+	replaced int
 }
 
 // OpenSpark returns a session on the Spark Connect server at remote
@@ -156,20 +159,17 @@ func (e *sparkEngine) tableName(name string) string {
 // DuckDB's meaning (internal/sparksql), or refuses it at the construct
 // Spark cannot say. The placeholders print as backquoted names, which the
 // template replaces.
-func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (template, error) {
-	// A final query inside CREATE TABLE AS or INSERT INTO is translated
-	// as those statements are (statements).
-	stmts, translated, err := e.statements(ctx, q.SQL)
-	var text string
+func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (part, error) {
+	// A final query inside CREATE [OR REPLACE] TABLE AS or INSERT INTO is
+	// translated as those statements are (statements).
+	st, translated, err := e.statements(ctx, q.SQL)
 	switch {
 	case err != nil:
 	case !translated:
 		// Spark would run DuckDB's SQL as it is.
 		err = errors.New("not a statement itersql translates to Spark SQL")
-	case len(stmts) != 1:
+	case len(st.then) > 0:
 		err = errors.New("CREATE OR REPLACE TABLE ... AS WITH ITERATE is not supported on Spark yet (DROP TABLE first, then CREATE TABLE ... AS)")
-	default:
-		text = stmts[0]
 	}
 	if err != nil {
 		pos, msg := q.Pos, err.Error()
@@ -181,9 +181,9 @@ func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (template, e
 		if errors.As(err, &u) {
 			msg = u.Construct + " has no Spark SQL equivalent"
 		}
-		return nil, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
+		return part{}, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
 	}
-	return e.template(text), nil
+	return part{bind: e.template(st.sql)}, nil
 }
 
 // template binds printed Spark SQL to an iteration's tables: its
@@ -338,7 +338,7 @@ func (r *run) sparkOnly() error {
 // a Parquet table. Anything else (SHOW TABLES, DROP TABLE, Spark's own
 // CREATE TABLE ... USING csv, SET spark.*) goes to Spark as written.
 func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) (*Result, error) {
-	stmts, _, err := s.eng.(*sparkEngine).statements(ctx, st.SQL)
+	sp, _, err := s.eng.(*sparkEngine).statements(ctx, st.SQL)
 	if err != nil {
 		var u *sparksql.UnsupportedError
 		pos := st.Pos
@@ -351,11 +351,9 @@ func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) 
 		}
 		return nil, positioned(pos, err)
 	}
-	var res *Result
-	for _, q := range stmts {
-		if res, err = s.query(ctx, q); err != nil {
-			return nil, positioned(st.Pos, err)
-		}
+	res, err := s.query(ctx, sp.sql)
+	if err = s.finish(ctx, part{then: sp.then, undo: sp.undo}, err); err != nil {
+		return nil, positioned(st.Pos, err)
 	}
 	return quietCount(st.SQL, res), nil
 }
@@ -369,13 +367,29 @@ type offsetError struct {
 func (e *offsetError) Error() string { return e.err.Error() }
 func (e *offsetError) Unwrap() error { return e.err }
 
+// sparkStatement is what a statement in DuckDB's SQL becomes on Spark:
+// one statement, and what finishes it (as in part: then runs after it,
+// undo after a failure).
+type sparkStatement struct {
+	sql  string
+	then []string
+	undo string
+}
+
 // statements is what runs on Spark for a statement given in DuckDB's
 // SQL (see passthroughSpark); translated is false when it is the
 // statement as given.
-func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []string, translated bool, err error) {
+//
+// CREATE OR REPLACE TABLE t AS q leaves t as it was when q fails, as
+// DuckDB's does; Spark's session catalog refuses REPLACE TABLE AS SELECT
+// for Parquet tables, so it is done in steps: q is written to a table of
+// the session's (tableName, swept if the process dies), then t is
+// dropped and that table renamed to t. When a step fails, the new table
+// is dropped.
+func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkStatement, translated bool, err error) {
 	toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1})
 	if err != nil || len(toks) == 0 {
-		return []string{sql}, false, nil
+		return sparkStatement{sql: sql}, false, nil
 	}
 	printAt := func(from int) (string, error) {
 		st, err := parseQuery(sql[from:])
@@ -399,7 +413,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []strin
 	switch {
 	case isQuery(0):
 		q, err := printAt(toks[0].Off)
-		return []string{q}, true, err
+		return sparkStatement{sql: q}, true, err
 	case word(0, "CREATE"):
 		i, replace := 1, false
 		if word(1, "OR") && word(2, "REPLACE") {
@@ -411,21 +425,26 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []strin
 		name := e.name(toks[i+1])
 		q, err := printAt(toks[i+3].Off)
 		if err != nil {
-			return nil, true, err
+			return sparkStatement{}, true, err
 		}
-		create := "CREATE TABLE " + name + " USING parquet AS " + q
-		if replace {
-			return []string{"DROP TABLE IF EXISTS " + name, create}, true, nil
+		if !replace {
+			return sparkStatement{sql: "CREATE TABLE " + name + " USING parquet AS " + q}, true, nil
 		}
-		return []string{create}, true, nil
+		e.replaced++
+		tmp := e.quote(e.tableName(fmt.Sprintf("__itersql_replace%d", e.replaced)))
+		return sparkStatement{
+			sql:  "CREATE TABLE " + tmp + " USING parquet AS " + q,
+			then: []string{"DROP TABLE IF EXISTS " + name, "ALTER TABLE " + tmp + " RENAME TO " + name},
+			undo: "DROP TABLE IF EXISTS " + tmp,
+		}, true, nil
 	case word(0, "INSERT") && word(1, "INTO") && isQuery(3):
 		q, err := printAt(toks[3].Off)
 		if err != nil {
-			return nil, true, err
+			return sparkStatement{}, true, err
 		}
-		return []string{"INSERT INTO " + e.name(toks[2]) + " " + q}, true, nil
+		return sparkStatement{sql: "INSERT INTO " + e.name(toks[2]) + " " + q}, true, nil
 	}
-	return []string{sql}, false, nil
+	return sparkStatement{sql: sql}, false, nil
 }
 
 // parseQuery reads text, one query, with DuckDB's parser.
