@@ -82,11 +82,21 @@ func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *
 	return res, nil
 }
 
-// final runs the final query (final, split or not, reading state). A
-// bare query asked for as DuckDB's text (Session.ValueText) is wrapped in
-// a cast of every column, after a DESCRIBE (it only binds) for the
-// columns' names and types.
+// final runs the final query (final, split or not, reading state), then
+// what finishes its statement (part.then: the rename of Spark's CREATE OR
+// REPLACE TABLE).
 func (r *run) final(final, state string) (*Result, error) {
+	res, err := r.finalQuery(final, state)
+	if err = r.s.finish(r.ctx, r.parts[r.p.Final.Pos], err); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// finalQuery runs the final query. A bare query asked for as DuckDB's
+// text (Session.ValueText) is wrapped in a cast of every column, after a
+// DESCRIBE (it only binds) for the columns' names and types.
+func (r *run) finalQuery(final, state string) (*Result, error) {
 	cast := map[string]string{ValuesVarchar: "CAST(COLUMNS(*) AS VARCHAR)", ValuesJSON: "CAST(to_json(COLUMNS(*)) AS VARCHAR)"}[r.s.ValueText]
 	if r.p.Command != "" || cast == "" || r.s.Engine() != "duckdb" {
 		return r.s.query(r.ctx, final)

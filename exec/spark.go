@@ -163,13 +163,9 @@ func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (part, error
 	// A final query inside CREATE [OR REPLACE] TABLE AS or INSERT INTO is
 	// translated as those statements are (statements).
 	st, translated, err := e.statements(ctx, q.SQL)
-	switch {
-	case err != nil:
-	case !translated:
+	if err == nil && !translated {
 		// Spark would run DuckDB's SQL as it is.
 		err = errors.New("not a statement itersql translates to Spark SQL")
-	case len(st.then) > 0:
-		err = errors.New("CREATE OR REPLACE TABLE ... AS WITH ITERATE is not supported on Spark yet (DROP TABLE first, then CREATE TABLE ... AS)")
 	}
 	if err != nil {
 		pos, msg := q.Pos, err.Error()
@@ -183,7 +179,7 @@ func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (part, error
 		}
 		return part{}, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
 	}
-	return part{bind: e.template(st.sql)}, nil
+	return part{bind: e.template(st.sql), then: st.then, undo: st.undo}, nil
 }
 
 // template binds printed Spark SQL to an iteration's tables: its
