@@ -32,9 +32,9 @@ type engine interface {
 	// a shared catalog, the caller's name as it is otherwise.
 	tableName(name string) string
 	// compile makes a part of a plan the engine's SQL, once per run:
-	// the template binds it to each iteration's tables. A part the
+	// its template binds it to each iteration's tables. A part the
 	// engine cannot run is an error before anything runs.
-	compile(ctx context.Context, q planner.Query) (template, error)
+	compile(ctx context.Context, q planner.Query) (part, error)
 	// errorPos is where in the user's text err points, when it came
 	// from running part q bound to state, previous and delta ("" when
 	// the caller does not know them); ok is false when it points nowhere
@@ -83,6 +83,19 @@ type engine interface {
 // parenthesized queries) for state, previous.name and delta.name.
 type template func(state, previous, delta string) string
 
+// part is a part of a plan compiled for the engine: one statement (bind),
+// and the statements that finish it. Only Spark's CREATE OR REPLACE
+// TABLE ... AS has those (sparkEngine.statements): its statement writes
+// the new table under a temporary name, then the old one is dropped and
+// the new one renamed into place; undo drops the temporary table.
+type part struct {
+	bind template
+	// then run in order after the statement succeeded (Session.finish).
+	then []string
+	// undo runs when the statement or one of then failed; "" for none.
+	undo string
+}
+
 // duckEngine is embedded DuckDB, on one connection: temp tables live per
 // connection, so a run's tables are the connection's own.
 type duckEngine struct {
@@ -121,8 +134,8 @@ func (d *duckEngine) quote(name string) string { return planner.Quote(name) }
 func (d *duckEngine) tableName(name string) string { return name }
 
 // compile binds the user's own text: DuckDB reads the parts as written.
-func (d *duckEngine) compile(_ context.Context, q planner.Query) (template, error) {
-	return q.Bind, nil
+func (d *duckEngine) compile(_ context.Context, q planner.Query) (part, error) {
+	return part{bind: q.Bind}, nil
 }
 
 // errorPos: DuckDB points into the user's own text bound to the tables,

@@ -33,7 +33,7 @@ type run struct {
 	ckpt   *ckptRun // checkpoints of this run (exec/checkpoint.go); nil when off
 	skew   *skewRun // skewed-join splits (exec/skew.go); nil when off or nothing joins
 	// parts are the plan's parts compiled by the engine, by position.
-	parts map[sqlscan.Pos]template
+	parts map[sqlscan.Pos]part
 }
 
 // Run executes plan and returns the final query's result. analyze keeps
@@ -82,11 +82,21 @@ func (s *Session) Run(ctx context.Context, p *planner.Plan, analyze bool) (res *
 	return res, nil
 }
 
-// final runs the final query (final, split or not, reading state). A
-// bare query asked for as DuckDB's text (Session.ValueText) is wrapped in
-// a cast of every column, after a DESCRIBE (it only binds) for the
-// columns' names and types.
+// final runs the final query (final, split or not, reading state), then
+// what finishes its statement (part.then: the rename of Spark's CREATE OR
+// REPLACE TABLE).
 func (r *run) final(final, state string) (*Result, error) {
+	res, err := r.finalQuery(final, state)
+	if err = r.s.finish(r.ctx, r.parts[r.p.Final.Pos], err); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// finalQuery runs the final query. A bare query asked for as DuckDB's
+// text (Session.ValueText) is wrapped in a cast of every column, after a
+// DESCRIBE (it only binds) for the columns' names and types.
+func (r *run) finalQuery(final, state string) (*Result, error) {
 	cast := map[string]string{ValuesVarchar: "CAST(COLUMNS(*) AS VARCHAR)", ValuesJSON: "CAST(to_json(COLUMNS(*)) AS VARCHAR)"}[r.s.ValueText]
 	if r.p.Command != "" || cast == "" || r.s.Engine() != "duckdb" {
 		return r.s.query(r.ctx, final)
@@ -825,7 +835,7 @@ func (r *run) compile() error {
 			qs = append(qs, *st.Cond)
 		}
 	}
-	r.parts = map[sqlscan.Pos]template{}
+	r.parts = map[sqlscan.Pos]part{}
 	for _, q := range qs {
 		t, err := r.s.eng.compile(r.ctx, q)
 		if err != nil {
@@ -838,5 +848,5 @@ func (r *run) compile() error {
 
 // bind is part q of the plan in the engine's SQL, bound to tables.
 func (r *run) bind(q planner.Query, state, previous, delta string) string {
-	return r.parts[q.Pos](state, previous, delta)
+	return r.parts[q.Pos].bind(state, previous, delta)
 }

@@ -236,6 +236,25 @@ func (s *Session) exec(ctx context.Context, q string) (int64, error) {
 	return s.eng.exec(ctx, q)
 }
 
+// finish runs what finishes a part's statement once it has run, with err
+// its error: part.then if it succeeded, and part.undo if it or one of
+// them failed, on a context of its own so that a cancel leaves nothing
+// behind (as run.drop). It returns the first error.
+func (s *Session) finish(ctx context.Context, p part, err error) error {
+	for _, q := range p.then {
+		if err != nil {
+			break
+		}
+		_, err = s.exec(ctx, q)
+	}
+	if err != nil && p.undo != "" {
+		if _, uerr := s.exec(context.Background(), p.undo); uerr != nil {
+			err = errors.Join(err, fmt.Errorf("then %s failed: %w", p.undo, uerr))
+		}
+	}
+	return err
+}
+
 // queryRow runs a query of one row on the session connection and scans it
 // into dest.
 func (s *Session) queryRow(ctx context.Context, q string, dest ...any) error {

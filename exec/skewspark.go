@@ -108,7 +108,7 @@ func (s *Session) sparkSkewExplain(ctx context.Context, p *planner.Plan, text st
 	if err != nil {
 		return text + "\nskew split: " + err.Error()
 	}
-	stand := "(SELECT * FROM (" + initial("", "", "") + ") AS __itersql_i"
+	stand := "(SELECT * FROM (" + initial.bind("", "", "") + ") AS __itersql_i"
 	if len(p.Columns) > 0 {
 		cols := make([]string, len(p.Columns))
 		for i, c := range p.Columns {

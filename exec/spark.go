@@ -33,6 +33,9 @@ type sparkEngine struct {
 	sent  *Counters         // the session's, for the statements it adds
 	// parts are the parts compiled last, by position, for errorPos.
 	parts map[sqlscan.Pos]sparkPart
+	// replaced counts the CREATE OR REPLACE TABLE statements translated,
+	// which name their temporary tables (statements).
+	replaced int
 }
 
 // OpenSpark returns a session on the Spark Connect server at remote
@@ -159,20 +162,13 @@ func (e *sparkEngine) tableName(name string) string {
 // DuckDB's meaning (internal/sparksql), or refuses it at the construct
 // Spark cannot say. The placeholders print as backquoted names, which the
 // template replaces.
-func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (template, error) {
-	// A final query inside CREATE TABLE AS or INSERT INTO is translated
-	// as those statements are (statements).
-	stmts, marks, translated, err := e.statements(ctx, q.SQL)
-	var text string
-	switch {
-	case err != nil:
-	case !translated:
+func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (part, error) {
+	// A final query inside CREATE [OR REPLACE] TABLE AS or INSERT INTO is
+	// translated as those statements are (statements).
+	st, translated, err := e.statements(ctx, q.SQL)
+	if err == nil && !translated {
 		// Spark would run DuckDB's SQL as it is.
 		err = errors.New("not a statement itersql translates to Spark SQL")
-	case len(stmts) != 1:
-		err = errors.New("CREATE OR REPLACE TABLE ... AS WITH ITERATE is not supported on Spark yet (DROP TABLE first, then CREATE TABLE ... AS)")
-	default:
-		text = stmts[0]
 	}
 	if err != nil {
 		pos, msg := q.Pos, err.Error()
@@ -184,10 +180,10 @@ func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (template, e
 		if errors.As(err, &u) {
 			msg = u.Construct + " has no Spark SQL equivalent"
 		}
-		return nil, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
+		return part{}, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
 	}
-	e.parts[q.Pos] = sparkPart{text: text, marks: marks}
-	return e.template(text), nil
+	e.parts[q.Pos] = sparkPart{text: st.sql, marks: st.marks}
+	return part{bind: e.template(st.sql), then: st.then, undo: st.undo}, nil
 }
 
 // template binds printed Spark SQL to an iteration's tables: its
@@ -445,7 +441,7 @@ func (r *run) sparkOnly() error {
 // a Parquet table. Anything else (SHOW TABLES, DROP TABLE, Spark's own
 // CREATE TABLE ... USING csv, SET spark.*) goes to Spark as written.
 func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) (*Result, error) {
-	stmts, marks, translated, err := s.eng.(*sparkEngine).statements(ctx, st.SQL)
+	sp, translated, err := s.eng.(*sparkEngine).statements(ctx, st.SQL)
 	if err != nil {
 		var u *sparksql.UnsupportedError
 		pos := st.Pos
@@ -458,24 +454,12 @@ func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) 
 		}
 		return nil, positioned(pos, err)
 	}
-	var res *Result
-	for i, q := range stmts {
-		if res, err = s.query(ctx, q); err != nil {
-			pos := st.Pos
-			var se *spark.Error
-			if off := -1; errors.As(err, &se) && se.SQL == q {
-				switch {
-				case !translated:
-					off = se.Offset()
-				case i == 0:
-					off = marks.Source(se.Offset())
-				}
-				if off >= 0 && off <= len(st.SQL) {
-					pos = st.Pos.Advance(st.SQL[:off])
-				}
-			}
-			return nil, positioned(pos, err)
-		}
+	res, err := s.query(ctx, sp.sql)
+	if err != nil {
+		err = positioned(sp.errorPos(st, translated, err), err)
+	}
+	if err = s.finish(ctx, part{then: sp.then, undo: sp.undo}, err); err != nil {
+		return nil, positioned(st.Pos, err)
 	}
 	return quietCount(st.SQL, res), nil
 }
@@ -489,15 +473,51 @@ type offsetError struct {
 func (e *offsetError) Error() string { return e.err.Error() }
 func (e *offsetError) Unwrap() error { return e.err }
 
+// sparkStatement is what a statement in DuckDB's SQL becomes on Spark:
+// one statement, and what finishes it (as in part: then runs after it,
+// undo after a failure).
+type sparkStatement struct {
+	sql   string
+	marks sparksql.Marks // from sql back to the statement in DuckDB's SQL
+	then  []string
+	undo  string
+}
+
+// errorPos is where in the user's statement st an error of running sp.sql
+// points (st's start when it points nowhere in it): as written when
+// sp is st untranslated, through the marks when translated.
+func (sp sparkStatement) errorPos(st *parser.Passthrough, translated bool, err error) sqlscan.Pos {
+	var se *spark.Error
+	if !errors.As(err, &se) || se.SQL != sp.sql {
+		return st.Pos
+	}
+	off := se.Offset()
+	if translated {
+		off = sp.marks.Source(off)
+	}
+	if off < 0 || off > len(st.SQL) {
+		return st.Pos
+	}
+	return st.Pos.Advance(st.SQL[:off])
+}
+
 // statements is what runs on Spark for a statement given in DuckDB's
 // SQL (see passthroughSpark); translated is false when it is the
-// statement as given. marks lead from the first statement back to sql.
-func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []string, marks sparksql.Marks, translated bool, err error) {
+// statement as given. Its marks lead from the statement run back to sql.
+//
+// CREATE OR REPLACE TABLE t AS q leaves t as it was when q fails, as
+// DuckDB's does; Spark's session catalog refuses REPLACE TABLE AS SELECT
+// for Parquet tables, so it is done in steps: q is written to a table of
+// the session's (tableName, swept if the process dies), then t is
+// dropped and that table renamed to t. When a step fails, the new table
+// is dropped.
+func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkStatement, translated bool, err error) {
 	toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1})
 	if err != nil || len(toks) == 0 {
-		return []string{sql}, nil, false, nil
+		return sparkStatement{sql: sql}, false, nil
 	}
 	// printAt prints the query at sql[from:], after prefix.
+	var marks sparksql.Marks
 	printAt := func(from int, prefix string) (string, error) {
 		st, err := parseQuery(sql[from:])
 		if err != nil {
@@ -521,7 +541,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []strin
 	switch {
 	case isQuery(0):
 		q, err := printAt(toks[0].Off, "")
-		return []string{q}, marks, true, err
+		return sparkStatement{sql: q, marks: marks}, true, err
 	case word(0, "CREATE"):
 		i, replace := 1, false
 		if word(1, "OR") && word(2, "REPLACE") {
@@ -531,22 +551,30 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (stmts []strin
 			break
 		}
 		name := e.name(toks[i+1])
-		create, err := printAt(toks[i+3].Off, "CREATE TABLE "+name+" USING parquet AS ")
+		if !replace {
+			create, err := printAt(toks[i+3].Off, "CREATE TABLE "+name+" USING parquet AS ")
+			return sparkStatement{sql: create, marks: marks}, true, err
+		}
+		e.replaced++
+		tmp := e.quote(e.tableName(fmt.Sprintf("__itersql_replace%d", e.replaced)))
+		create, err := printAt(toks[i+3].Off, "CREATE TABLE "+tmp+" USING parquet AS ")
 		if err != nil {
-			return nil, nil, true, err
+			return sparkStatement{}, true, err
 		}
-		if replace {
-			return []string{"DROP TABLE IF EXISTS " + name, create}, nil, true, nil
-		}
-		return []string{create}, marks, true, nil
+		return sparkStatement{
+			sql:   create,
+			marks: marks,
+			then:  []string{"DROP TABLE IF EXISTS " + name, "ALTER TABLE " + tmp + " RENAME TO " + name},
+			undo:  "DROP TABLE IF EXISTS " + tmp,
+		}, true, nil
 	case word(0, "INSERT") && word(1, "INTO") && isQuery(3):
 		insert, err := printAt(toks[3].Off, "INSERT INTO "+e.name(toks[2])+" ")
 		if err != nil {
-			return nil, nil, true, err
+			return sparkStatement{}, true, err
 		}
-		return []string{insert}, marks, true, nil
+		return sparkStatement{sql: insert, marks: marks}, true, nil
 	}
-	return []string{sql}, nil, false, nil
+	return sparkStatement{sql: sql}, false, nil
 }
 
 // parseQuery reads text, one query, with DuckDB's parser.

@@ -157,8 +157,6 @@ func TestSparkRefusesBeforeRunning(t *testing.T) {
 			"2:16: step of WITH ITERATE on Spark: function list_sort has no Spark SQL equivalent"},
 		{"inside COPY", "", "COPY (WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t) TO 'x.csv'",
 			"inside COPY it is not supported yet"},
-		{"CREATE OR REPLACE TABLE AS", "", "CREATE OR REPLACE TABLE x AS WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",
-			"CREATE OR REPLACE TABLE ... AS WITH ITERATE is not supported on Spark yet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.setup != "" {
@@ -242,4 +240,76 @@ func TestSparkIterateInStatements(t *testing.T) {
 		t.Errorf("got\n%swant\n%s", got, want)
 	}
 	assertNoSparkTables(t, sp)
+}
+
+// TestSparkCreateOrReplace: CREATE OR REPLACE TABLE ... AS on Spark, as a
+// statement and with WITH ITERATE as its query, replaces the table (with
+// another schema too, and reading the table it replaces) as DuckDB's
+// does; when its query fails, at run time or before, the old table stays
+// as it was; and it leaves no table of itersql's behind.
+func TestSparkCreateOrReplace(t *testing.T) {
+	sp := sparkSession(t)
+	// The loop starts from the largest value of the table's column col.
+	iterate := func(col, final string) string {
+		return "CREATE OR REPLACE TABLE itersql_test_replaced AS WITH ITERATE c(i) AS (SELECT max(" + col + ") FROM itersql_test_replaced ITERATE SELECT i + 1 FROM c UNTIL 2 ITERATIONS) " + final
+	}
+	// A runtime error under ANSI mode (Spark's default, as DuckDB's
+	// casts): the query binds, and fails while it writes.
+	badCast := "CAST(CASE WHEN %s > 5 THEN 'x' ELSE '1' END AS INT) AS bad"
+	for _, tc := range []struct {
+		name, q string
+		wantErr string // a part of the error, "" for none
+		want    string // the table after: its columns, then its rows
+	}{
+		{"new table", "CREATE OR REPLACE TABLE itersql_test_replaced AS SELECT 1 AS a, 'one' AS b", "", "a|b\n1|one\n"},
+		{"replaced, reading itself", "CREATE OR REPLACE TABLE itersql_test_replaced AS SELECT a + 1 AS n FROM itersql_test_replaced UNION ALL SELECT 10", "", "n\n2\n10\n"},
+		{"runtime error", "CREATE OR REPLACE TABLE itersql_test_replaced AS SELECT " + fmt.Sprintf(badCast, "n") + " FROM itersql_test_replaced", "CAST_INVALID_INPUT", "n\n2\n10\n"},
+		{"bad column", "CREATE OR REPLACE TABLE itersql_test_replaced AS SELECT nope FROM itersql_test_replaced", "nope", "n\n2\n10\n"},
+		{"WITH ITERATE", iterate("n", "SELECT i, i * 2 AS twice FROM c"), "", "i|twice\n12|24\n"},
+		{"WITH ITERATE, runtime error in the final query", iterate("i", "SELECT "+fmt.Sprintf(badCast, "i")+" FROM c"), "CAST_INVALID_INPUT", "i|twice\n12|24\n"},
+		{"WITH ITERATE, bad column in the final query", iterate("i", "SELECT nope FROM c"), "nope", "i|twice\n12|24\n"},
+		{"WITH ITERATE, runtime error in the step", "CREATE OR REPLACE TABLE itersql_test_replaced AS WITH ITERATE c(i) AS (SELECT max(i) FROM itersql_test_replaced ITERATE SELECT " + fmt.Sprintf(badCast, "i") + " FROM c UNTIL 2 ITERATIONS) SELECT i FROM c", "CAST_INVALID_INPUT", "i|twice\n12|24\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := run(t, sp, tc.q)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatal(err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("got error %v, want one containing %q", err, tc.wantErr)
+			}
+			res, err := run(t, sp, "SELECT * FROM itersql_test_replaced ORDER BY 1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(res.Columns, "|") + "\n" + rowsText(res); got != tc.want {
+				t.Errorf("the table holds\n%swant\n%s", got, tc.want)
+			}
+			assertNoSparkTables(t, sp)
+		})
+	}
+	// A step after the new table is written fails (a view is not
+	// dropped by DROP TABLE; DuckDB refuses to replace a view too): the
+	// new table is dropped, the view stays.
+	t.Run("a view", func(t *testing.T) {
+		if _, err := run(t, sp, "CREATE VIEW itersql_test_view AS SELECT 1 AS v"); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			"CREATE OR REPLACE TABLE itersql_test_view AS SELECT 2 AS w",
+			"CREATE OR REPLACE TABLE itersql_test_view AS WITH ITERATE c(i) AS (SELECT 2 ITERATE SELECT i + 1 FROM c UNTIL 2 ITERATIONS) SELECT i AS w FROM c",
+		} {
+			if _, err := run(t, sp, q); err == nil {
+				t.Fatalf("replaced a view: %s", q)
+			}
+			res, err := run(t, sp, "SELECT * FROM itersql_test_view")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(res.Columns, "|") + "\n" + rowsText(res); got != "v\n1\n" {
+				t.Errorf("after %s the view gives\n%s", q, got)
+			}
+			assertNoSparkTables(t, sp)
+		}
+	})
 }
