@@ -30,8 +30,9 @@ const progressTick = 100 * time.Millisecond
 //
 // A bar with percent and ETA when the statement stops after n ITERATIONS,
 // a spinner with the iteration, rows, changed and rate when it runs to a
-// FIXPOINT or a condition (no end is known). It appears at the first
-// iteration. Before that (and in every statement that does not iterate),
+// FIXPOINT or a condition (no end is known); an iteration that runs
+// longer than the delay below adds how far its running query is
+// ("query 45%"). It appears at the first iteration. Before that (and in every statement that does not iterate),
 // a statement that runs longer than DuckDB's progress_bar_time (2 s on
 // Spark) gets the engine's own measure of its progress
 // (exec.Session.QueryProgress) as a bar with percent and elapsed time,
@@ -46,9 +47,13 @@ type progress struct {
 	total int // iterations the statement stops after; 0 unknown (spinner)
 	// sess gives DuckDB's progress of the running statement, shown after
 	// delay (exec.Session.TrackProgress).
-	sess  *exec.Session
-	delay time.Duration
-	began time.Time
+	sess    *exec.Session
+	tracked bool
+	delay   time.Duration
+	began   time.Time
+	// last is when the last iteration was reported: an iteration that
+	// runs longer than delay shows the progress of its statement.
+	last time.Time
 
 	mu  sync.Mutex
 	bar *progressbar.ProgressBar // made at the first iteration
@@ -82,8 +87,9 @@ func (h *Handler) startProgress(ctx context.Context, stmt string) *progress {
 	}
 	p := &progress{w: h.Err, total: iterationLimit(stmt), done: make(chan struct{}), sess: h.Sess, began: time.Now()}
 	// Without DuckDB's progress the iteration display still works.
-	delay, tracked, _ := h.Sess.TrackProgress(ctx)
-	if tracked {
+	var delay time.Duration
+	delay, p.tracked, _ = h.Sess.TrackProgress(ctx)
+	if p.tracked {
 		p.delay = delay
 		p.query = p.newQueryBar()
 		p.query.StartWithoutRender()
@@ -147,7 +153,7 @@ func (p *progress) newBar() *progressbar.ProgressBar {
 func (p *progress) update(name string, st exec.IterStat, _ time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.name, p.st = name, st
+	p.name, p.st, p.last = name, st, time.Now()
 	if p.bar == nil {
 		p.clearQuery()
 		p.bar = p.newBar()
@@ -222,7 +228,14 @@ func (p *progress) tick() {
 func (p *progress) draw() {
 	// The bar shows the iteration as its count; the spinner shows only
 	// the rate, so the description names the iteration.
-	p.bar.Describe(formatProgress(p.name, p.st, p.total == 0))
+	desc := formatProgress(p.name, p.st, p.total == 0)
+	if p.tracked && time.Since(p.last) >= p.delay {
+		if percent, ok := p.sess.QueryProgress(); ok {
+			// A long iteration: how far its running statement is.
+			desc += fmt.Sprintf("  query %d%%", int(percent))
+		}
+	}
+	p.bar.Describe(desc)
 	_ = p.bar.Set(p.st.Iteration)
 }
 

@@ -410,6 +410,17 @@ func TestQueryProgressBar(t *testing.T) {
 	if !regexp.MustCompile(`\d+% \|[█ ]+\| +\[`).MatchString(e) || !strings.HasSuffix(e, "\r") || strings.Contains(e, "\n") {
 		t.Errorf("progress output %q: want DuckDB's progress as a bar rewritten with \\r, erased at the end", e)
 	}
+	// A long iteration shows how far its running statement is beside
+	// the iteration's figures (an UNTIL condition keeps each iteration a
+	// statement of its own).
+	errw.Reset()
+	long := "WITH ITERATE s(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM s WHERE (SELECT count(*) FROM t WHERE md5(t.i::VARCHAR) LIKE '%ab%') > 0 UNTIL (SELECT max(i) >= 2 FROM s)) SELECT i FROM s;\n"
+	if !h.RunScript("p.sql", strings.NewReader(long)) {
+		t.Fatal(errw)
+	}
+	if e := errw.String(); !regexp.MustCompile(`s: iteration 1  rows 1  query \d+%`).MatchString(e) {
+		t.Errorf("progress output %q: want the running query's progress beside the last iteration's figures", e)
+	}
 	for _, script := range []string{"SET progress_bar_time = 60000;\n" + slow, "SET progress_bar_time = 0;\nSET enable_progress_bar = false;\n" + slow} {
 		errw.Reset()
 		if !h.RunScript("p.sql", strings.NewReader(script)) {
