@@ -32,11 +32,11 @@ const progressTick = 100 * time.Millisecond
 // a spinner with the iteration, rows, changed and rate when it runs to a
 // FIXPOINT or a condition (no end is known); an iteration that runs
 // longer than the delay below adds how far its running query is
-// ("query 45%"). It appears at the first iteration. Before that (and in every statement that does not iterate),
-// a statement that runs longer than DuckDB's progress_bar_time (2 s on
-// Spark) gets the engine's own measure of its progress
-// (exec.Session.QueryProgress) as a bar with percent and elapsed time,
-// as DuckDB's CLI shows it:
+// ("query 45%"). It appears at the first iteration. Before that (and in
+// every statement that does not iterate), a statement that runs longer
+// than DuckDB's progress_bar_time (2 s on Spark) gets the engine's own
+// measure of its progress (exec.Session.QueryProgress) as a bar with
+// percent and elapsed time, as DuckDB's CLI shows it:
 //
 //	45% |█████████           | [3s]
 //
@@ -45,8 +45,8 @@ const progressTick = 100 * time.Millisecond
 type progress struct {
 	w     io.Writer
 	total int // iterations the statement stops after; 0 unknown (spinner)
-	// sess gives DuckDB's progress of the running statement, shown after
-	// delay (exec.Session.TrackProgress).
+	// sess gives the engine's progress of the running statement, shown
+	// after delay when tracked (exec.Session.TrackProgress).
 	sess    *exec.Session
 	tracked bool
 	delay   time.Duration
@@ -57,9 +57,9 @@ type progress struct {
 
 	mu  sync.Mutex
 	bar *progressbar.ProgressBar // made at the first iteration
-	// query shows DuckDB's progress until the first iteration. It is made
-	// when the statement starts, so its clock (elapsed, ETA) starts then,
-	// and drawn only once the delay has passed.
+	// query shows the engine's progress until the first iteration. It is
+	// made when the statement starts, so its clock starts then, and drawn
+	// only once the delay has passed.
 	query      *progressbar.ProgressBar
 	queryShown bool
 	name       string
@@ -161,7 +161,7 @@ func (p *progress) update(name string, st exec.IterStat, _ time.Duration) {
 	p.draw()
 }
 
-// newQueryBar makes the display of DuckDB's progress; p.mu must be held.
+// newQueryBar makes the display of the engine's progress.
 func (p *progress) newQueryBar() *progressbar.ProgressBar {
 	return progressbar.NewOptions(100,
 		progressbar.OptionSetWriter(p.w),
@@ -174,8 +174,8 @@ func (p *progress) newQueryBar() *progressbar.ProgressBar {
 	)
 }
 
-// drawQuery shows DuckDB's progress of the running statement once it has
-// run for DuckDB's progress_bar_time; p.mu must be held.
+// drawQuery shows the engine's progress of the running statement once it
+// has run for the delay; p.mu must be held.
 func (p *progress) drawQuery() {
 	if p.query == nil || time.Since(p.began) < p.delay {
 		return
@@ -192,8 +192,8 @@ func (p *progress) drawQuery() {
 	p.queryShown = true
 }
 
-// clearQuery erases DuckDB's progress bar if one was drawn, and drops it;
-// p.mu must be held.
+// clearQuery erases the statement's progress bar if one was drawn, and
+// drops it; p.mu must be held.
 func (p *progress) clearQuery() {
 	if p.queryShown {
 		_ = p.query.Clear()
