@@ -55,8 +55,12 @@ type progress struct {
 	// runs longer than delay shows the progress of its statement.
 	last time.Time
 
-	mu  sync.Mutex
-	bar *progressbar.ProgressBar // made at the first iteration
+	mu sync.Mutex
+	// bar shows the iterations. It is made when the statement starts, so
+	// its clock counts from then, and drawn from the first iteration on
+	// (shown).
+	bar   *progressbar.ProgressBar
+	shown bool
 	// query shows the engine's progress until the first iteration. It is
 	// made when the statement starts, so its clock starts then, and drawn
 	// only once the delay has passed.
@@ -94,6 +98,8 @@ func (h *Handler) startProgress(ctx context.Context, stmt string) *progress {
 		p.query = p.newQueryBar()
 		p.query.StartWithoutRender()
 	}
+	p.bar = p.newBar()
+	p.bar.StartWithoutRender()
 	sess := h.Sess
 	sess.Progress = p.update
 	p.wg.Add(1)
@@ -126,7 +132,7 @@ func iterationLimit(stmt string) int {
 	return 0
 }
 
-// newBar makes the display for the first iteration; p.mu must be held.
+// newBar makes the display of the iterations.
 func (p *progress) newBar() *progressbar.ProgressBar {
 	opts := []progressbar.Option{
 		progressbar.OptionSetWriter(p.w),
@@ -154,9 +160,9 @@ func (p *progress) update(name string, st exec.IterStat, _ time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.name, p.st, p.last = name, st, time.Now()
-	if p.bar == nil {
+	if !p.shown {
 		p.clearQuery()
-		p.bar = p.newBar()
+		p.shown = true
 	}
 	p.draw()
 }
@@ -214,7 +220,7 @@ func (p *progress) tick() {
 			return
 		case <-t.C:
 			p.mu.Lock()
-			if p.bar != nil {
+			if p.shown {
 				p.draw()
 			} else {
 				p.drawQuery()
@@ -250,7 +256,7 @@ func (p *progress) stop() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clearQuery()
-	if p.bar != nil {
+	if p.shown {
 		_ = p.bar.Clear()
 		_ = p.bar.Exit()
 	}
