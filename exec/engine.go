@@ -53,7 +53,7 @@ type engine interface {
 	check(ctx context.Context, query string) error
 	// fingerprint is a multiset fingerprint of table's columns cols
 	// (quoted): its row count and an exact sum of its rows' hashes.
-	fingerprint(ctx context.Context, table string, cols []string) (*print, error)
+	fingerprint(ctx context.Context, table string, cols []string) (*fingerprint, error)
 
 	// What checkpoints need (exec/checkpoint.go): each returns the
 	// engine's SQL, which the run sends and counts.
@@ -199,8 +199,8 @@ func (d *duckEngine) check(ctx context.Context, query string) error {
 
 // fingerprint sums DuckDB's 64-bit row hashes as HUGEINT, which cannot
 // overflow.
-func (d *duckEngine) fingerprint(ctx context.Context, table string, cols []string) (*print, error) {
-	var fp print
+func (d *duckEngine) fingerprint(ctx context.Context, table string, cols []string) (*fingerprint, error) {
+	var fp fingerprint
 	var sum any
 	q := fmt.Sprintf("SELECT count(*), COALESCE(sum(hash(%s)), 0) FROM %s", strings.Join(cols, ", "), table)
 	if err := d.conn.QueryRowContext(ctx, q).Scan(&fp.rows, &sum); err != nil {

@@ -25,7 +25,7 @@ type run struct {
 	stats     []IterStat
 	analyze   bool
 	start     time.Time
-	lastPrint *print // fingerprint of the last plain state (FIXPOINT)
+	lastPrint *fingerprint // fingerprint of the last plain state (FIXPOINT)
 	// shared puts the run's tables in the session's attached in-memory
 	// catalog instead of the connection's temp schema, so that other
 	// connections (parallel skew tasks) can read them.
@@ -549,14 +549,15 @@ func (r *run) compare(next, cur string, rows int64, fixpoint bool) (_, changed i
 	return fp.rows, changed, err
 }
 
-// print is a multiset fingerprint of a table: equal tables have equal
-// prints; unequal ones almost surely not (compare confirms a match).
-type print struct {
+// fingerprint is a multiset fingerprint of a table: equal tables have
+// equal fingerprints; unequal ones almost surely not (compare confirms a
+// match).
+type fingerprint struct {
 	rows int64
 	sum  string
 }
 
-func (r *run) fingerprint(table string) (*print, error) {
+func (r *run) fingerprint(table string) (*fingerprint, error) {
 	r.s.sent.Statements++
 	return r.s.eng.fingerprint(r.ctx, table, r.cols)
 }

@@ -410,8 +410,8 @@ func queryOf(sql string) string {
 // fingerprint sums xxhash64 of the rows as DECIMAL(38,0): under ANSI mode
 // a BIGINT sum overflows with an error, and 2^63 times a billion rows
 // still fits 38 digits.
-func (e *sparkEngine) fingerprint(ctx context.Context, table string, cols []string) (*print, error) {
-	var fp print
+func (e *sparkEngine) fingerprint(ctx context.Context, table string, cols []string) (*fingerprint, error) {
+	var fp fingerprint
 	var sum any
 	q := fmt.Sprintf("SELECT count(*), COALESCE(sum(CAST(xxhash64(%s) AS DECIMAL(38,0))), 0) FROM %s", strings.Join(cols, ", "), table)
 	if err := e.queryRow(ctx, q, &fp.rows, &sum); err != nil {
