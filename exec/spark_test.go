@@ -335,6 +335,8 @@ func TestSparkCopy(t *testing.T) {
 	// A comma, a quote, an empty string and NULLs, which CSV must keep
 	// apart.
 	rows := `SELECT * FROM (VALUES (1, 'a,b', 1.5), (2, 'say "hi" | ok', NULL), (3, '', 2.25), (4, NULL, 0.5)) AS v(i, s, d)`
+	// Values whose text differs between the engines.
+	types := "SELECT i, CAST(i AS DOUBLE) * 1e10 AS x, TIMESTAMP '2024-01-02 03:04:05' AS ts, DATE '2024-01-02' AS d, i > 1 AS b FROM (VALUES (1), (2), (3)) AS v(i)"
 	iterate := "WITH ITERATE c(i, s) AS (SELECT 0, 'x' ITERATE SELECT i + 1, s || 'y' FROM c UNTIL 3 ITERATIONS) SELECT i, s FROM c"
 	for _, tc := range []struct {
 		name, query, options string
@@ -347,6 +349,10 @@ func TestSparkCopy(t *testing.T) {
 		{"csv with header and delimiter", rows, "(FORMAT csv, HEADER, DELIMITER '|')", ".csv", "read_csv(%s, delim = '|', header = true)"},
 		{"csv without header", rows, "WITH (HEADER false, SEP ';')", ".csv", "read_csv(%s, delim = ';', header = false)"},
 		{"json", rows, "", ".json", "read_json(%s)"},
+		{"parquet of other types", types, "", ".parquet", "read_parquet(%s)"},
+		{"csv of other types", types, "", ".csv", "read_csv(%s)"},
+		{"json of other types", types, "", ".json", "read_json(%s)"},
+		{"gzipped csv", rows, "", ".csv.gz", "read_csv(%s)"},
 		{"WITH ITERATE", iterate, "(FORMAT parquet)", ".parquet", "read_parquet(%s)"},
 		{"WITH ITERATE to csv", iterate, "(DELIMITER '|')", ".csv", "read_csv(%s, delim = '|', header = true)"},
 	} {
@@ -400,6 +406,32 @@ func TestSparkCopy(t *testing.T) {
 			}
 			assertNoSparkTables(t, sp)
 		})
+	}
+}
+
+// TestSparkCopyRelative: a relative path of COPY TO is the client's, as
+// on DuckDB.
+func TestSparkCopyRelative(t *testing.T) {
+	sp := sparkSession(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if _, err := run(t, sp, "COPY (SELECT 1 AS a) TO 'relative.parquet'"); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "relative.parquet")); err != nil || !info.IsDir() {
+		t.Fatalf("no folder relative.parquet in the client's folder: %v", err)
+	}
+	duck, err := exec.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer duck.Close()
+	res, err := run(t, duck, "SELECT * FROM read_parquet('relative.parquet/*.parquet')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rowsText(res); got != "1\n" {
+		t.Errorf("read back %q", got)
 	}
 }
 

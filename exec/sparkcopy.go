@@ -117,14 +117,18 @@ func (e *sparkEngine) copyTarget(sql string, toks []sqlscan.Token, i int) (strin
 			return "", refuse(pt.Off, "does not write %s with COMPRESSION zstd (the path ends in .zst)", format)
 		}
 	}
+	// DuckDB writes a TIMESTAMP as 2024-01-02 03:04:05[.fraction], Spark
+	// as 2024-01-02T03:04:05.000 unless told, which DuckDB's JSON reader
+	// takes for a string.
+	ntz := [2]string{"timestampNTZFormat", "yyyy-MM-dd HH:mm:ss.SSSSSS"}
 	switch format {
 	case "csv":
 		// DuckDB escapes a quote in a value by doubling it, Spark with a
 		// backslash unless told.
-		sparkOpts = append([][2]string{{"header", header}}, append(sparkOpts, [2]string{"escape", `"`})...)
+		sparkOpts = append([][2]string{{"header", header}}, append(sparkOpts, [2]string{"escape", `"`}, ntz)...)
 	case "json":
 		// DuckDB writes a NULL as null, Spark leaves the field out.
-		sparkOpts = append(sparkOpts, [2]string{"ignoreNullFields", "false"})
+		sparkOpts = append(sparkOpts, [2]string{"ignoreNullFields", "false"}, ntz)
 	}
 	if compression != "" {
 		sparkOpts = append(sparkOpts, [2]string{"compression", compression})
