@@ -354,7 +354,10 @@ func TestSparkCopy(t *testing.T) {
 		{"json of other types", types, "", ".json", "read_json(%s)"},
 		{"gzipped csv", rows, "", ".csv.gz", "read_csv(%s)"},
 		{"WITH ITERATE", iterate, "(FORMAT parquet)", ".parquet", "read_parquet(%s)"},
-		{"WITH ITERATE to csv", iterate, "(DELIMITER '|')", ".csv", "read_csv(%s, delim = '|', header = true)"},
+		// A quote in the path, or as the delimiter, which the check
+		// before iteration 1 must read past in Spark's statement.
+		{"WITH ITERATE to it's csv", iterate, "(DELIMITER '|')", ".csv", "read_csv(%s, delim = '|', header = true)"},
+		{"WITH ITERATE to csv with a quote as delimiter", iterate, "(DELIMITER '''')", ".csv", "read_csv(%s, delim = '''', header = true)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			name := strings.NewReplacer(" ", "_", ",", "").Replace(tc.name)

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/itersql/itersql/internal/sparksql"
 	"github.com/itersql/itersql/internal/sqlscan"
 )
 
@@ -143,15 +142,22 @@ func (e *sparkEngine) copyTarget(sql string, toks []sqlscan.Token, i int) (strin
 		}
 		path = abs
 	}
-	head := "INSERT OVERWRITE DIRECTORY " + sparksql.StringLiteral(path) + " USING " + format
+	head := "INSERT OVERWRITE DIRECTORY " + copyLiteral(path) + " USING " + format
 	if len(sparkOpts) > 0 {
 		kv := make([]string, len(sparkOpts))
 		for k, o := range sparkOpts {
-			kv[k] = o[0] + " " + sparksql.StringLiteral(o[1])
+			kv[k] = o[0] + " " + copyLiteral(o[1])
 		}
 		head += " OPTIONS (" + strings.Join(kv, ", ") + ")"
 	}
 	return head + " ", nil
+}
+
+// copyLiteral is s as a Spark SQL string literal that DuckDB's lexer
+// (sqlscan, which queryOf uses to find the query in the statement) also
+// reads as one string: a quote is \u0027, not \'.
+func copyLiteral(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\u0027`).Replace(s) + "'"
 }
 
 // sparkRefusal is a statement, or a part of it, that Spark is not asked
@@ -322,6 +328,9 @@ func sparkOutputFree(path string) error {
 	}
 	for _, ent := range ents {
 		n := strings.TrimPrefix(strings.TrimSuffix(ent.Name(), ".crc"), ".")
+		if ent.IsDir() && n == "_temporary" {
+			continue // left by a write that failed
+		}
 		if ent.IsDir() || !(strings.HasPrefix(n, "part-") || n == "_SUCCESS" || strings.HasPrefix(n, "_committed_") || strings.HasPrefix(n, "_started_")) {
 			return &sparkRefusal{fmt.Sprintf("COPY TO replaces the folder %s with a folder of part files, and it holds %s, which Spark did not write: give a new path", path, ent.Name())}
 		}
