@@ -519,7 +519,8 @@ func (sp sparkStatement) errorPos(st *parser.Passthrough, translated bool, err e
 //
 // COPY (q) TO 'path' [options] is INSERT OVERWRITE DIRECTORY 'abs path'
 // USING csv|parquet|json [OPTIONS (...)] q, in DuckDB's format; options
-// Spark cannot honour are refused at their offset (copyTarget).
+// Spark cannot honour are refused at their offset (copyTarget). COPY t TO
+// is COPY (SELECT * FROM t) TO.
 func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkStatement, translated bool, err error) {
 	toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1})
 	if err != nil || len(toks) == 0 {
@@ -598,6 +599,37 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 			return sparkStatement{}, true, err
 		}
 		return sparkStatement{sql: insert, marks: marks}, true, nil
+	case word(0, "COPY") && len(toks) > 1 && (toks[1].Kind == sqlscan.Word || toks[1].Kind == sqlscan.Quoted):
+		// COPY t TO 'path' [options] is COPY (SELECT * FROM t) TO.
+		to := 2
+		for to+1 < len(toks) && toks[to].Text == "." && (toks[to+1].Kind == sqlscan.Word || toks[to+1].Kind == sqlscan.Quoted) {
+			to += 2
+		}
+		if !word(to, "TO") {
+			break
+		}
+		head, err := e.copyTarget(sql, toks, to+1)
+		if err != nil {
+			return sparkStatement{}, true, err
+		}
+		const selectAll = "SELECT * FROM "
+		st, err := parseQuery(selectAll + sql[toks[1].Off:toks[to].Off])
+		if err != nil {
+			return sparkStatement{}, true, &offsetError{off: toks[1].Off, err: err}
+		}
+		text, m, err := e.print(ctx, st)
+		if err != nil {
+			return sparkStatement{}, true, &offsetError{off: toks[1].Off, err: err}
+		}
+		// Marks of the query's own text lead to the table's name, the
+		// others to COPY.
+		marks = m.Shift(len(head), toks[1].Off-len(selectAll))
+		for k := range marks {
+			if marks[k].Src < toks[1].Off {
+				marks[k].Src = toks[0].Off
+			}
+		}
+		return sparkStatement{sql: head + text, marks: marks}, true, nil
 	}
 	return sparkStatement{sql: sql}, false, nil
 }

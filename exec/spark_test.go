@@ -410,6 +410,33 @@ func TestSparkCopy(t *testing.T) {
 			assertNoSparkTables(t, sp)
 		})
 	}
+	// COPY t TO, a table's rows.
+	t.Run("a table", func(t *testing.T) {
+		setup := "CREATE OR REPLACE TABLE itersql_test_copied AS " + rows
+		for _, s := range []*exec.Session{duck, sp} {
+			if _, err := run(t, s, setup); err != nil {
+				t.Fatal(err)
+			}
+		}
+		defer run(t, sp, "DROP TABLE IF EXISTS itersql_test_copied")
+		duckPath, sparkPath := filepath.Join(dir, "duck_table.csv"), filepath.Join(dir, "spark_table.csv")
+		if _, err := run(t, duck, "COPY itersql_test_copied TO "+sqlQuote(duckPath)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := run(t, sp, "COPY itersql_test_copied TO "+sqlQuote(sparkPath)); err != nil {
+			t.Fatal(err)
+		}
+		read := func(path string) string {
+			res, err := run(t, duck, "SELECT * FROM read_csv("+sqlQuote(path)+") ORDER BY ALL")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rowsText(res)
+		}
+		if g, w := read(sparkPath+"/*.csv"), read(duckPath); g != w {
+			t.Errorf("DuckDB reads from Spark's COPY\n%s\nfrom its own\n%s", g, w)
+		}
+	})
 }
 
 // TestSparkCopyRelative: a relative path of COPY TO is the client's, as
@@ -468,6 +495,7 @@ func TestSparkCopyRefused(t *testing.T) {
 		{"the older form", "COPY (SELECT 1 AS a) TO " + out + " HEADER\nQUOTE '\"'", "QUOTE", "on Spark: COPY TO does not take option QUOTE"},
 		{"a folder of the user's", "COPY (SELECT 1 AS a) TO " + sqlQuote(kept), sqlQuote(kept), "on Spark: COPY TO replaces the folder " + kept + " with a folder of part files, and it holds notes.txt"},
 		{"a construct with no Spark equivalent", "COPY (SELECT 1 AS a,\n  list_sort([1]) AS l) TO " + out, "list_sort", "on Spark: function list_sort has no Spark SQL equivalent"},
+		{"a table Spark does not find", "COPY\n  itersql_no_such_table TO " + out, "itersql_no_such_table", "itersql_no_such_table"},
 		{"a column Spark does not find", "COPY (SELECT a,\n  nope FROM (SELECT 1 AS a) AS x) TO " + out + " (FORMAT parquet)", "nope", "nope"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
