@@ -163,8 +163,8 @@ func (e *sparkEngine) tableName(name string) string {
 // Spark cannot say. The placeholders print as backquoted names, which the
 // template replaces.
 func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (part, error) {
-	// A final query inside CREATE [OR REPLACE] TABLE AS or INSERT INTO is
-	// translated as those statements are (statements).
+	// A final query inside CREATE [OR REPLACE] TABLE AS, INSERT INTO or
+	// COPY TO is translated as those statements are (statements).
 	st, translated, err := e.statements(ctx, q.SQL)
 	if err == nil && !translated {
 		// Spark would run DuckDB's SQL as it is.
@@ -428,17 +428,18 @@ func (e *sparkEngine) close() error { return e.s.Close() }
 func (r *run) sparkOnly() error {
 	p := r.p
 	switch {
-	case p.Command != "" && p.Command != "CREATE" && p.Command != "INSERT" && p.Command != "SELECT" && p.Command != "FROM":
-		return r.errorf(p.Source.Pos, "on Spark, WITH ITERATE runs alone, in CREATE TABLE AS, INSERT INTO or a subquery; inside %s it is not supported yet", p.Command)
+	case p.Command != "" && p.Command != "CREATE" && p.Command != "INSERT" && p.Command != "COPY" && p.Command != "SELECT" && p.Command != "FROM":
+		return r.errorf(p.Source.Pos, "on Spark, WITH ITERATE runs alone, in CREATE TABLE AS, INSERT INTO, COPY TO or a subquery; inside %s it is not supported yet", p.Command)
 	}
 	return nil
 }
 
 // passthroughSpark runs a statement that is not WITH ITERATE on Spark. A
-// query, CREATE TABLE ... AS and INSERT INTO ... with a query are read by
-// DuckDB's parser and printed as Spark SQL with DuckDB's meaning, so a
-// statement means on Spark what it means on DuckDB; CREATE TABLE AS makes
-// a Parquet table. Anything else (SHOW TABLES, DROP TABLE, Spark's own
+// query, CREATE TABLE ... AS, INSERT INTO ... and COPY (...) TO with a
+// query are read by DuckDB's parser and printed as Spark SQL with DuckDB's
+// meaning, so a statement means on Spark what it means on DuckDB; CREATE
+// TABLE AS makes a Parquet table, COPY TO a folder of part files
+// (copyTarget). Anything else (SHOW TABLES, DROP TABLE, Spark's own
 // CREATE TABLE ... USING csv, SET spark.*) goes to Spark as written.
 func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) (*Result, error) {
 	sp, translated, err := s.eng.(*sparkEngine).statements(ctx, st.SQL)
@@ -451,6 +452,10 @@ func (s *Session) passthroughSpark(ctx context.Context, st *parser.Passthrough) 
 		}
 		if errors.As(err, &u) {
 			return nil, &sqlscan.Error{Pos: pos, Msg: "on Spark: " + u.Construct + " has no Spark SQL equivalent", Err: err}
+		}
+		var no *sparkRefusal
+		if errors.As(err, &no) {
+			return nil, &sqlscan.Error{Pos: pos, Msg: "on Spark: " + no.msg, Err: err}
 		}
 		return nil, positioned(pos, err)
 	}
@@ -511,15 +516,20 @@ func (sp sparkStatement) errorPos(st *parser.Passthrough, translated bool, err e
 // the session's (tableName, swept if the process dies), then t is
 // dropped and that table renamed to t. When a step fails, the new table
 // is dropped.
+//
+// COPY (q) TO 'path' [options] is INSERT OVERWRITE DIRECTORY 'abs path'
+// USING csv|parquet|json [OPTIONS (...)] q, in DuckDB's format; options
+// Spark cannot honour are refused at their offset (copyTarget). COPY t TO
+// is COPY (SELECT * FROM t) TO.
 func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkStatement, translated bool, err error) {
 	toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1})
 	if err != nil || len(toks) == 0 {
 		return sparkStatement{sql: sql}, false, nil
 	}
-	// printAt prints the query at sql[from:], after prefix.
+	// printAt prints the query at sql[from:to], after prefix.
 	var marks sparksql.Marks
-	printAt := func(from int, prefix string) (string, error) {
-		st, err := parseQuery(sql[from:])
+	printAt := func(from, to int, prefix string) (string, error) {
+		st, err := parseQuery(sql[from:to])
 		if err != nil {
 			return "", &offsetError{off: from, err: err}
 		}
@@ -540,7 +550,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 	}
 	switch {
 	case isQuery(0):
-		q, err := printAt(toks[0].Off, "")
+		q, err := printAt(toks[0].Off, len(sql), "")
 		return sparkStatement{sql: q, marks: marks}, true, err
 	case word(0, "CREATE"):
 		i, replace := 1, false
@@ -552,12 +562,12 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 		}
 		name := e.name(toks[i+1])
 		if !replace {
-			create, err := printAt(toks[i+3].Off, "CREATE TABLE "+name+" USING parquet AS ")
+			create, err := printAt(toks[i+3].Off, len(sql), "CREATE TABLE "+name+" USING parquet AS ")
 			return sparkStatement{sql: create, marks: marks}, true, err
 		}
 		e.replaced++
 		tmp := e.quote(e.tableName(fmt.Sprintf("__itersql_replace%d", e.replaced)))
-		create, err := printAt(toks[i+3].Off, "CREATE TABLE "+tmp+" USING parquet AS ")
+		create, err := printAt(toks[i+3].Off, len(sql), "CREATE TABLE "+tmp+" USING parquet AS ")
 		if err != nil {
 			return sparkStatement{}, true, err
 		}
@@ -568,13 +578,77 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 			undo:  "DROP TABLE IF EXISTS " + tmp,
 		}, true, nil
 	case word(0, "INSERT") && word(1, "INTO") && isQuery(3):
-		insert, err := printAt(toks[3].Off, "INSERT INTO "+e.name(toks[2])+" ")
+		insert, err := printAt(toks[3].Off, len(sql), "INSERT INTO "+e.name(toks[2])+" ")
 		if err != nil {
 			return sparkStatement{}, true, err
 		}
 		return sparkStatement{sql: insert, marks: marks}, true, nil
+	case word(0, "COPY") && len(toks) > 1 && toks[1].Text == "(":
+		// COPY (query) TO 'path' [options]: Spark writes a folder of
+		// part files at the path (copyTarget).
+		end := closing(toks, 1)
+		if end < 0 || !word(end+1, "TO") {
+			break
+		}
+		head, err := e.copyTarget(sql, toks, end+2)
+		if err != nil {
+			return sparkStatement{}, true, err
+		}
+		insert, err := printAt(toks[2].Off, toks[end].Off, head)
+		if err != nil {
+			return sparkStatement{}, true, err
+		}
+		return sparkStatement{sql: insert, marks: marks}, true, nil
+	case word(0, "COPY") && len(toks) > 1 && (toks[1].Kind == sqlscan.Word || toks[1].Kind == sqlscan.Quoted):
+		// COPY t TO 'path' [options] is COPY (SELECT * FROM t) TO.
+		to := 2
+		for to+1 < len(toks) && toks[to].Text == "." && (toks[to+1].Kind == sqlscan.Word || toks[to+1].Kind == sqlscan.Quoted) {
+			to += 2
+		}
+		if !word(to, "TO") {
+			break
+		}
+		head, err := e.copyTarget(sql, toks, to+1)
+		if err != nil {
+			return sparkStatement{}, true, err
+		}
+		const selectAll = "SELECT * FROM "
+		st, err := parseQuery(selectAll + sql[toks[1].Off:toks[to].Off])
+		if err != nil {
+			return sparkStatement{}, true, &offsetError{off: toks[1].Off, err: err}
+		}
+		text, m, err := e.print(ctx, st)
+		if err != nil {
+			return sparkStatement{}, true, &offsetError{off: toks[1].Off, err: err}
+		}
+		// Marks of the query's own text lead to the table's name, the
+		// others to COPY.
+		marks = m.Shift(len(head), toks[1].Off-len(selectAll))
+		for k := range marks {
+			if marks[k].Src < toks[1].Off {
+				marks[k].Src = toks[0].Off
+			}
+		}
+		return sparkStatement{sql: head + text, marks: marks}, true, nil
 	}
 	return sparkStatement{sql: sql}, false, nil
+}
+
+// closing is the index of the ')' that closes the '(' at toks[open], or
+// -1.
+func closing(toks []sqlscan.Token, open int) int {
+	depth := 0
+	for i := open; i < len(toks); i++ {
+		switch toks[i].Text {
+		case "(":
+			depth++
+		case ")":
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // parseQuery reads text, one query, with DuckDB's parser.

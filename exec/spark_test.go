@@ -3,6 +3,8 @@ package exec_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -155,8 +157,10 @@ func TestSparkRefusesBeforeRunning(t *testing.T) {
 	for _, tc := range []struct{ name, setup, q, want string }{
 		{"construct with no Spark equivalent", "", "WITH ITERATE t(i) AS (SELECT 0\nITERATE SELECT list_sort([i]) [1] FROM t UNTIL 2 ITERATIONS) SELECT * FROM t",
 			"2:16: step of WITH ITERATE on Spark: function list_sort has no Spark SQL equivalent"},
-		{"inside COPY", "", "COPY (WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t) TO 'x.csv'",
-			"inside COPY it is not supported yet"},
+		{"inside DELETE", "", "DELETE FROM nowhere WHERE i IN (WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t)",
+			"inside DELETE it is not supported yet"},
+		{"an option of COPY that Spark cannot honour", "", "COPY (WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS) SELECT * FROM t)\nTO 'itersql_never_written.parquet' (FORMAT parquet,\n  PARTITION_BY (i))",
+			"3:3: final query of WITH ITERATE on Spark: COPY TO does not take option PARTITION_BY"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.setup != "" {
@@ -312,4 +316,206 @@ func TestSparkCreateOrReplace(t *testing.T) {
 			assertNoSparkTables(t, sp)
 		}
 	})
+}
+
+// TestSparkCopy: COPY (query) TO 'path' on Spark, plain and with WITH
+// ITERATE as its query, writes a folder of part files at the path whose
+// rows, read back by DuckDB (path/*.parquet, path/*.csv, path/*.json),
+// are what DuckDB's own COPY of the same statement writes, and Spark
+// reads back (read_parquet of the folder) the rows of the query; it prints nothing, as on DuckDB, and
+// leaves no table of itersql's behind.
+func TestSparkCopy(t *testing.T) {
+	sp := sparkSession(t)
+	duck, err := exec.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer duck.Close()
+	dir := t.TempDir()
+	// A comma, a quote, an empty string and NULLs, which CSV must keep
+	// apart.
+	rows := `SELECT * FROM (VALUES (1, 'a,b', 1.5), (2, 'say "hi" | ok', NULL), (3, '', 2.25), (4, NULL, 0.5)) AS v(i, s, d)`
+	// Values whose text differs between the engines.
+	types := "SELECT i, CAST(i AS DOUBLE) * 1e10 AS x, TIMESTAMP '2024-01-02 03:04:05' AS ts, DATE '2024-01-02' AS d, i > 1 AS b FROM (VALUES (1), (2), (3)) AS v(i)"
+	iterate := "WITH ITERATE c(i, s) AS (SELECT 0, 'x' ITERATE SELECT i + 1, s || 'y' FROM c UNTIL 3 ITERATIONS) SELECT i, s FROM c"
+	for _, tc := range []struct {
+		name, query, options string
+		ext                  string // what the path ends in
+		read                 string // DuckDB's reader of the output, %s its path
+	}{
+		{"parquet", rows, "", ".parquet", "read_parquet(%s)"},
+		{"parquet by FORMAT", rows, "(FORMAT parquet, COMPRESSION zstd)", ".out", "read_parquet(%s)"},
+		{"csv, header by default", rows, "", ".csv", "read_csv(%s)"},
+		{"csv with header and delimiter", rows, "(FORMAT csv, HEADER, DELIMITER '|')", ".csv", "read_csv(%s, delim = '|', header = true)"},
+		{"csv without header", rows, "WITH (HEADER false, SEP ';')", ".csv", "read_csv(%s, delim = ';', header = false)"},
+		{"json", rows, "", ".json", "read_json(%s)"},
+		{"parquet of other types", types, "", ".parquet", "read_parquet(%s)"},
+		{"csv of other types", types, "", ".csv", "read_csv(%s)"},
+		{"json of other types", types, "", ".json", "read_json(%s)"},
+		{"gzipped csv", rows, "", ".csv.gz", "read_csv(%s)"},
+		{"WITH ITERATE", iterate, "(FORMAT parquet)", ".parquet", "read_parquet(%s)"},
+		// A quote in the path, or as the delimiter, which the check
+		// before iteration 1 must read past in Spark's statement.
+		{"WITH ITERATE to it's csv", iterate, "(DELIMITER '|')", ".csv", "read_csv(%s, delim = '|', header = true)"},
+		{"WITH ITERATE to csv with a quote as delimiter", iterate, "(DELIMITER '''')", ".csv", "read_csv(%s, delim = '''', header = true)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			name := strings.NewReplacer(" ", "_", ",", "").Replace(tc.name)
+			duckPath := filepath.Join(dir, "duck_"+name+tc.ext)
+			sparkPath := filepath.Join(dir, "spark_"+name+tc.ext)
+			copyTo := func(path string) string {
+				return "COPY (" + tc.query + ") TO " + sqlQuote(path) + " " + tc.options
+			}
+			want, err := run(t, duck, copyTo(duckPath))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := run(t, sp, copyTo(sparkPath))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Columns) != len(want.Columns) || len(got.Rows) != len(want.Rows) {
+				t.Errorf("spark gives %v %v, duckdb %v %v", got.Columns, got.Rows, want.Columns, want.Rows)
+			}
+			if info, err := os.Stat(sparkPath); err != nil || !info.IsDir() {
+				t.Fatalf("spark wrote no folder at %s: %v", sparkPath, err)
+			}
+			parts := sparkPath + "/*" + tc.ext
+			if tc.ext == ".out" {
+				parts = sparkPath + "/*.parquet"
+			}
+			read := func(path string) string {
+				res, err := run(t, duck, "SELECT * FROM "+fmt.Sprintf(tc.read, sqlQuote(path))+" ORDER BY ALL")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return strings.Join(res.Columns, "|") + "\n" + strings.Join(res.Types, "|") + "\n" + rowsText(res)
+			}
+			if g, w := read(parts), read(duckPath); g != w {
+				t.Errorf("DuckDB reads from Spark's COPY\n%s\nfrom its own\n%s", g, w)
+			}
+			if strings.Contains(tc.read, "parquet") {
+				back, err := run(t, sp, "SELECT * FROM read_parquet("+sqlQuote(sparkPath)+") ORDER BY i")
+				if err != nil {
+					t.Fatal(err)
+				}
+				query, err := run(t, sp, "SELECT * FROM ("+tc.query+") AS q ORDER BY i")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g, w := rowsText(back), rowsText(query); g != w {
+					t.Errorf("Spark reads back\n%s\nthe query gives\n%s", g, w)
+				}
+			}
+			assertNoSparkTables(t, sp)
+		})
+	}
+	// COPY t TO, a table's rows.
+	t.Run("a table", func(t *testing.T) {
+		setup := "CREATE OR REPLACE TABLE itersql_test_copied AS " + rows
+		for _, s := range []*exec.Session{duck, sp} {
+			if _, err := run(t, s, setup); err != nil {
+				t.Fatal(err)
+			}
+		}
+		defer run(t, sp, "DROP TABLE IF EXISTS itersql_test_copied")
+		duckPath, sparkPath := filepath.Join(dir, "duck_table.csv"), filepath.Join(dir, "spark_table.csv")
+		if _, err := run(t, duck, "COPY itersql_test_copied TO "+sqlQuote(duckPath)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := run(t, sp, "COPY itersql_test_copied TO "+sqlQuote(sparkPath)); err != nil {
+			t.Fatal(err)
+		}
+		read := func(path string) string {
+			res, err := run(t, duck, "SELECT * FROM read_csv("+sqlQuote(path)+") ORDER BY ALL")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rowsText(res)
+		}
+		if g, w := read(sparkPath+"/*.csv"), read(duckPath); g != w {
+			t.Errorf("DuckDB reads from Spark's COPY\n%s\nfrom its own\n%s", g, w)
+		}
+	})
+}
+
+// TestSparkCopyRelative: a relative path of COPY TO is the client's, as
+// on DuckDB.
+func TestSparkCopyRelative(t *testing.T) {
+	sp := sparkSession(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if _, err := run(t, sp, "COPY (SELECT 1 AS a) TO 'relative.parquet'"); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "relative.parquet")); err != nil || !info.IsDir() {
+		t.Fatalf("no folder relative.parquet in the client's folder: %v", err)
+	}
+	duck, err := exec.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer duck.Close()
+	res, err := run(t, duck, "SELECT * FROM read_parquet('relative.parquet/*.parquet')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rowsText(res); got != "1\n" {
+		t.Errorf("read back %q", got)
+	}
+}
+
+// sqlQuote is s as a string literal of DuckDB's.
+func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// TestSparkCopyRefused: what COPY TO on Spark cannot do as DuckDB does is
+// an error at its line:col before anything runs, and nothing is written;
+// an error of Spark's is placed in the user's query.
+func TestSparkCopyRefused(t *testing.T) {
+	sp := sparkSession(t)
+	dir := t.TempDir()
+	kept := filepath.Join(dir, "kept")
+	if err := os.MkdirAll(kept, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(kept, "notes.txt"), []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := sqlQuote(filepath.Join(dir, "out"))
+	for _, tc := range []struct {
+		name, q string
+		at      string // the error is at the first occurrence of at in q
+		want    string
+	}{
+		{"a compression Spark does not write", "COPY (SELECT 1 AS a)\nTO " + out + " (HEADER,\n  COMPRESSION zstd)", "COMPRESSION", "on Spark: COPY TO does not write csv with COMPRESSION zstd"},
+		{"partitions", "COPY (SELECT 1 AS a) TO " + out + " (FORMAT parquet, PARTITION_BY (a))", "PARTITION_BY", "on Spark: COPY TO does not take option PARTITION_BY"},
+		{"HEADER of parquet", "COPY (SELECT 1 AS a) TO " + out + " (FORMAT parquet, HEADER)", "HEADER", "on Spark: COPY TO takes HEADER for csv only (this writes parquet)"},
+		{"a delimiter of two characters", "COPY (SELECT 1 AS a) TO " + out + " (DELIMITER '||')", "DELIMITER", "on Spark: COPY TO takes DELIMITER of one character"},
+		{"a format Spark does not write", "COPY (SELECT 1 AS a) TO " + out + " (FORMAT xlsx)", "FORMAT", "on Spark: COPY TO writes FORMAT csv, parquet or json"},
+		{"the older form", "COPY (SELECT 1 AS a) TO " + out + " HEADER\nQUOTE '\"'", "QUOTE", "on Spark: COPY TO does not take option QUOTE"},
+		{"a folder of the user's", "COPY (SELECT 1 AS a) TO " + sqlQuote(kept), sqlQuote(kept), "on Spark: COPY TO replaces the folder " + kept + " with a folder of part files, and it holds notes.txt"},
+		{"a construct with no Spark equivalent", "COPY (SELECT 1 AS a,\n  list_sort([1]) AS l) TO " + out, "list_sort", "on Spark: function list_sort has no Spark SQL equivalent"},
+		{"a table Spark does not find", "COPY\n  itersql_no_such_table TO " + out, "itersql_no_such_table", "itersql_no_such_table"},
+		{"a column Spark does not find", "COPY (SELECT a,\n  nope FROM (SELECT 1 AS a) AS x) TO " + out + " (FORMAT parquet)", "nope", "nope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			off := strings.Index(tc.q, tc.at)
+			pos := sqlscan.Pos{Line: 1, Col: 1}.Advance(tc.q[:off])
+			began := sp.Counters()
+			_, err := run(t, sp, tc.q)
+			if err == nil || !strings.HasPrefix(err.Error(), pos.String()+": ") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got error %v, want one at %s containing %q", err, pos, tc.want)
+			}
+			if c := sp.Counters(); c.TablesCreated != began.TablesCreated {
+				t.Errorf("%d tables were made before the error", c.TablesCreated-began.TablesCreated)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+				t.Errorf("the refused COPY wrote %s", filepath.Join(dir, "out"))
+			}
+			assertNoSparkTables(t, sp)
+		})
+	}
+	if b, err := os.ReadFile(filepath.Join(kept, "notes.txt")); err != nil || string(b) != "mine\n" {
+		t.Errorf("the user's folder changed: %q %v", b, err)
+	}
 }
