@@ -322,8 +322,8 @@ func TestSparkCreateOrReplace(t *testing.T) {
 // ITERATE as its query, writes a folder of part files at the path whose
 // rows, read back by DuckDB (path/*.parquet, path/*.csv, path/*.json),
 // are what DuckDB's own COPY of the same statement writes, and Spark
-// reads back (read_parquet of the folder) the rows of the query; it prints nothing, as on DuckDB, and
-// leaves no table of itersql's behind.
+// reads back (read_parquet of the folder) the rows of the query. It
+// prints nothing, as on DuckDB, and leaves no table of itersql's behind.
 func TestSparkCopy(t *testing.T) {
 	sp := sparkSession(t)
 	duck, err := exec.Open("")
