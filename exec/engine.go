@@ -49,8 +49,9 @@ type engine interface {
 	// describe returns the names and types of the columns of query, in
 	// the engine's type names, without running it.
 	describe(ctx context.Context, query string) (names, types []string, err error)
-	// check binds query (names, types) without running it.
-	check(ctx context.Context, query string) error
+	// check binds query, part q bound to tables, without running it
+	// (names, types).
+	check(ctx context.Context, q planner.Query, query string) error
 	// fingerprint is a multiset fingerprint of table's columns cols
 	// (quoted): its row count and an exact sum of its rows' hashes.
 	fingerprint(ctx context.Context, table string, cols []string) (*fingerprint, error)
@@ -189,7 +190,7 @@ func described(res *Result) (names, types []string) {
 }
 
 // check is DuckDB's PREPARE: it binds and plans, and runs nothing.
-func (d *duckEngine) check(ctx context.Context, query string) error {
+func (d *duckEngine) check(ctx context.Context, _ planner.Query, query string) error {
 	stmt, err := d.conn.PrepareContext(ctx, query)
 	if err != nil {
 		return err

@@ -323,7 +323,7 @@ func (r *run) describe(query string) (names, types []string, err error) {
 // prepare binds q (without running it) and positions its error.
 func (r *run) prepare(q planner.Query, state, previous, delta string) error {
 	r.s.sent.Statements++
-	if err := r.s.eng.check(r.ctx, r.bind(q, state, previous, delta)); err != nil {
+	if err := r.s.eng.check(r.ctx, q, r.bind(q, state, previous, delta)); err != nil {
 		return r.partErrAt(q, 0, err, state, previous, delta)
 	}
 	return nil

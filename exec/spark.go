@@ -182,7 +182,7 @@ func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (part, error
 		}
 		return part{}, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
 	}
-	e.parts[q.Pos] = sparkPart{text: st.sql, marks: st.marks}
+	e.parts[q.Pos] = sparkPart{text: st.sql, marks: st.marks, query: st.query}
 	return part{bind: e.template(st.sql), then: st.then, undo: st.undo}, nil
 }
 
@@ -206,6 +206,7 @@ func (e *sparkEngine) placeholders(state, previous, delta string) []string {
 type sparkPart struct {
 	text  string
 	marks sparksql.Marks
+	query int // where the query starts in text (sparkStatement.query)
 }
 
 // errorPos places a Spark error in the user's text. Spark points into
@@ -223,10 +224,10 @@ func (e *sparkEngine) errorPos(q planner.Query, err error, _, _, _ string) (sqls
 	}
 	off, ok := e.locate(part.text, se.SQL, se.Offset())
 	if !ok {
-		// A check describes the query of a CREATE TABLE AS or INSERT.
-		cut := queryOf(part.text)
-		if off, ok = e.locate(cut, se.SQL, se.Offset()); ok {
-			off += len(part.text) - len(cut)
+		// A check describes the query of a CREATE TABLE AS, an INSERT
+		// or a COPY.
+		if off, ok = e.locate(part.text[part.query:], se.SQL, se.Offset()); ok {
+			off += part.query
 		}
 	}
 	if !ok {
@@ -387,24 +388,15 @@ func (e *sparkEngine) describe(ctx context.Context, query string) (names, types 
 	return names, types, nil
 }
 
-// check describes the query, or the query of a CREATE TABLE AS or an
-// INSERT (Spark describes queries only).
-func (e *sparkEngine) check(ctx context.Context, sql string) error {
-	_, _, err := e.describe(ctx, queryOf(sql))
-	return err
-}
-
-// queryOf is the query of a CREATE TABLE AS or INSERT statement printed
-// for Spark (from its first SELECT or WITH), or sql when it is a query.
-func queryOf(sql string) string {
-	if toks, err := sqlscan.Tokens(sql, sqlscan.Pos{Line: 1, Col: 1}); err == nil && len(toks) > 0 && !toks[0].Is("SELECT") && !toks[0].Is("WITH") && !toks[0].Is("FROM") && toks[0].Text != "(" {
-		for i, t := range toks {
-			if t.Is("SELECT") || t.Is("WITH") {
-				return sql[toks[i].Off:]
-			}
-		}
+// check describes the query, or the query of a CREATE TABLE AS, an
+// INSERT or a COPY, which starts where the part compiled as q says
+// (Spark describes queries only).
+func (e *sparkEngine) check(ctx context.Context, q planner.Query, sql string) error {
+	if p, ok := e.parts[q.Pos]; ok && p.query <= len(sql) {
+		sql = sql[p.query:]
 	}
-	return sql
+	_, _, err := e.describe(ctx, sql)
+	return err
 }
 
 // fingerprint sums xxhash64 of the rows as DECIMAL(38,0): under ANSI mode
@@ -484,6 +476,7 @@ func (e *offsetError) Unwrap() error { return e.err }
 type sparkStatement struct {
 	sql   string
 	marks sparksql.Marks // from sql back to the statement in DuckDB's SQL
+	query int            // where in sql its query starts (after CREATE TABLE ... AS, ...)
 	then  []string
 	undo  string
 }
@@ -528,6 +521,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 	}
 	// printAt prints the query at sql[from:to], after prefix.
 	var marks sparksql.Marks
+	var at int
 	printAt := func(from, to int, prefix string) (string, error) {
 		st, err := parseQuery(sql[from:to])
 		if err != nil {
@@ -541,7 +535,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 			}
 			return "", &offsetError{off: from, err: err}
 		}
-		marks = m.Shift(len(prefix), from)
+		marks, at = m.Shift(len(prefix), from), len(prefix)
 		return prefix + text, nil
 	}
 	word := func(i int, w string) bool { return i < len(toks) && toks[i].Is(w) }
@@ -551,7 +545,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 	switch {
 	case isQuery(0):
 		q, err := printAt(toks[0].Off, len(sql), "")
-		return sparkStatement{sql: q, marks: marks}, true, err
+		return sparkStatement{sql: q, marks: marks, query: at}, true, err
 	case word(0, "CREATE"):
 		i, replace := 1, false
 		if word(1, "OR") && word(2, "REPLACE") {
@@ -563,7 +557,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 		name := e.name(toks[i+1])
 		if !replace {
 			create, err := printAt(toks[i+3].Off, len(sql), "CREATE TABLE "+name+" USING parquet AS ")
-			return sparkStatement{sql: create, marks: marks}, true, err
+			return sparkStatement{sql: create, marks: marks, query: at}, true, err
 		}
 		e.replaced++
 		tmp := e.quote(e.tableName(fmt.Sprintf("__itersql_replace%d", e.replaced)))
@@ -574,6 +568,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 		return sparkStatement{
 			sql:   create,
 			marks: marks,
+			query: at,
 			then:  []string{"DROP TABLE IF EXISTS " + name, "ALTER TABLE " + tmp + " RENAME TO " + name},
 			undo:  "DROP TABLE IF EXISTS " + tmp,
 		}, true, nil
@@ -582,7 +577,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 		if err != nil {
 			return sparkStatement{}, true, err
 		}
-		return sparkStatement{sql: insert, marks: marks}, true, nil
+		return sparkStatement{sql: insert, marks: marks, query: at}, true, nil
 	case word(0, "COPY") && len(toks) > 1 && toks[1].Text == "(":
 		// COPY (query) TO 'path' [options]: Spark writes a folder of
 		// part files at the path (copyTarget).
@@ -598,7 +593,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 		if err != nil {
 			return sparkStatement{}, true, err
 		}
-		return sparkStatement{sql: insert, marks: marks}, true, nil
+		return sparkStatement{sql: insert, marks: marks, query: at}, true, nil
 	case word(0, "COPY") && len(toks) > 1 && (toks[1].Kind == sqlscan.Word || toks[1].Kind == sqlscan.Quoted):
 		// COPY t TO 'path' [options] is COPY (SELECT * FROM t) TO.
 		to := 2
@@ -629,7 +624,7 @@ func (e *sparkEngine) statements(ctx context.Context, sql string) (st sparkState
 				marks[k].Src = toks[0].Off
 			}
 		}
-		return sparkStatement{sql: head + text, marks: marks}, true, nil
+		return sparkStatement{sql: head + text, marks: marks, query: len(head)}, true, nil
 	}
 	return sparkStatement{sql: sql}, false, nil
 }

@@ -231,6 +231,9 @@ func TestSparkIterateInStatements(t *testing.T) {
 	for _, q := range []string{
 		"CREATE TABLE " + name + " AS WITH ITERATE c(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM c UNTIL 3 ITERATIONS) SELECT i FROM c",
 		"INSERT INTO " + name + " WITH ITERATE c(i) AS (SELECT 10 ITERATE SELECT i + 1 FROM c UNTIL 3 ITERATIONS) SELECT i FROM c",
+		// A final query that starts with a parenthesis: the check before
+		// iteration 1 describes it from where it starts in the INSERT.
+		"INSERT INTO " + name + " WITH ITERATE c(i) AS (SELECT 20 ITERATE SELECT i + 1 FROM c UNTIL 1 ITERATIONS) (SELECT i FROM c) UNION ALL (SELECT i + 10 FROM c)",
 	} {
 		if _, err := run(t, sp, q); err != nil {
 			t.Fatal(err)
@@ -240,7 +243,7 @@ func TestSparkIterateInStatements(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := rowsText(res), "3\n10\n13\n"; got != want {
+	if got, want := rowsText(res), "3\n10\n13\n21\n31\n"; got != want {
 		t.Errorf("got\n%swant\n%s", got, want)
 	}
 	assertNoSparkTables(t, sp)

@@ -153,9 +153,8 @@ func (e *sparkEngine) copyTarget(sql string, toks []sqlscan.Token, i int) (strin
 	return head + " ", nil
 }
 
-// copyLiteral is s as a Spark SQL string literal that DuckDB's lexer
-// (sqlscan, which queryOf uses to find the query in the statement) also
-// reads as one string: a quote is \u0027, not \'.
+// copyLiteral is s as a Spark SQL string literal, a quote written as
+// \u0027.
 func copyLiteral(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\u0027`).Replace(s) + "'"
 }
