@@ -39,7 +39,7 @@ type engine interface {
 	// from running part q bound to state, previous and delta ("" when
 	// the caller does not know them); ok is false when it points nowhere
 	// in the part, or the engine cannot tell without the tables.
-	errorPos(q planner.Query, err error, state, previous, delta string) (pos sqlscan.Pos, ok bool)
+	errorPos(q planner.Query, p part, err error, state, previous, delta string) (pos sqlscan.Pos, ok bool)
 
 	// materialize creates table holding the rows of query, and returns
 	// how many.
@@ -49,9 +49,9 @@ type engine interface {
 	// describe returns the names and types of the columns of query, in
 	// the engine's type names, without running it.
 	describe(ctx context.Context, query string) (names, types []string, err error)
-	// check binds query, part q bound to tables, without running it
-	// (names, types).
-	check(ctx context.Context, q planner.Query, query string) error
+	// check binds query, compiled part p bound to tables, without
+	// running it (names, types).
+	check(ctx context.Context, p part, query string) error
 	// fingerprint is a multiset fingerprint of table's columns cols
 	// (quoted): its row count and an exact sum of its rows' hashes.
 	fingerprint(ctx context.Context, table string, cols []string) (*fingerprint, error)
@@ -95,6 +95,8 @@ type part struct {
 	then []string
 	// undo runs when the statement or one of then failed; "" for none.
 	undo string
+	// spark is the printed Spark SQL the part came from, nil on DuckDB.
+	spark *sparkPart
 }
 
 // duckEngine is embedded DuckDB, on one connection: temp tables live per
@@ -141,7 +143,7 @@ func (d *duckEngine) compile(_ context.Context, q planner.Query) (part, error) {
 
 // errorPos: DuckDB points into the user's own text bound to the tables,
 // so they must be known if the part names any.
-func (d *duckEngine) errorPos(q planner.Query, err error, state, previous, delta string) (sqlscan.Pos, bool) {
+func (d *duckEngine) errorPos(q planner.Query, _ part, err error, state, previous, delta string) (sqlscan.Pos, bool) {
 	if state == "" && q.Reads() {
 		return sqlscan.Pos{}, false
 	}
@@ -190,7 +192,7 @@ func described(res *Result) (names, types []string) {
 }
 
 // check is DuckDB's PREPARE: it binds and plans, and runs nothing.
-func (d *duckEngine) check(ctx context.Context, _ planner.Query, query string) error {
+func (d *duckEngine) check(ctx context.Context, _ part, query string) error {
 	stmt, err := d.conn.PrepareContext(ctx, query)
 	if err != nil {
 		return err

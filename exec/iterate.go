@@ -184,7 +184,7 @@ func (r *run) partErr(q planner.Query, k int, err error) error {
 // partErrAt positions an engine's error where it points in q bound to the
 // tables given, or at the part's start.
 func (r *run) partErrAt(q planner.Query, k int, err error, state, previous, delta string) error {
-	pos, ok := r.s.eng.errorPos(q, err, state, previous, delta)
+	pos, ok := r.s.eng.errorPos(q, r.parts[q.Pos], err, state, previous, delta)
 	if !ok {
 		pos = q.Pos
 	}
@@ -323,7 +323,7 @@ func (r *run) describe(query string) (names, types []string, err error) {
 // prepare binds q (without running it) and positions its error.
 func (r *run) prepare(q planner.Query, state, previous, delta string) error {
 	r.s.sent.Statements++
-	if err := r.s.eng.check(r.ctx, q, r.bind(q, state, previous, delta)); err != nil {
+	if err := r.s.eng.check(r.ctx, r.parts[q.Pos], r.bind(q, state, previous, delta)); err != nil {
 		return r.partErrAt(q, 0, err, state, previous, delta)
 	}
 	return nil

@@ -31,8 +31,6 @@ type sparkEngine struct {
 	tag   string            // unique to the session, in every table name
 	files map[string]string // "format path" -> its temporary view (sparkEngine.file)
 	sent  *Counters         // the session's, for the statements it adds
-	// parts are the parts compiled last, by position, for errorPos.
-	parts map[sqlscan.Pos]sparkPart
 	// replaced counts the CREATE OR REPLACE TABLE statements translated,
 	// which name their temporary tables (statements).
 	replaced int
@@ -50,7 +48,7 @@ func OpenSpark(ctx context.Context, remote string) (*Session, error) {
 		sp.Close()
 		return nil, err
 	}
-	e := &sparkEngine{s: sp, tag: tag, files: map[string]string{}, parts: map[sqlscan.Pos]sparkPart{}}
+	e := &sparkEngine{s: sp, tag: tag, files: map[string]string{}}
 	sess := &Session{eng: e, Settings: DefaultSettings(), KeyedStrategy: KeyedReplace}
 	e.sent = &sess.sent
 	if sess.Swept, err = e.sweep(ctx); err != nil {
@@ -182,8 +180,8 @@ func (e *sparkEngine) compile(ctx context.Context, q planner.Query) (part, error
 		}
 		return part{}, &sqlscan.Error{Pos: pos, Msg: fmt.Sprintf("%s of WITH ITERATE on Spark: %s", q.What, msg), Err: err}
 	}
-	e.parts[q.Pos] = sparkPart{text: st.sql, marks: st.marks, query: st.query}
-	return part{bind: e.template(st.sql), then: st.then, undo: st.undo}, nil
+	return part{bind: e.template(st.sql), then: st.then, undo: st.undo,
+		spark: &sparkPart{text: st.sql, marks: st.marks, query: st.query}}, nil
 }
 
 // template binds printed Spark SQL to an iteration's tables: its
@@ -216,10 +214,10 @@ type sparkPart struct {
 // printed part, and through its marks to the part's DuckDB text. The
 // tables need not be known, so errors of an iteration's own statements
 // are placed too.
-func (e *sparkEngine) errorPos(q planner.Query, err error, _, _, _ string) (sqlscan.Pos, bool) {
+func (e *sparkEngine) errorPos(q planner.Query, p part, err error, _, _, _ string) (sqlscan.Pos, bool) {
 	var se *spark.Error
-	part, ok := e.parts[q.Pos]
-	if !errors.As(err, &se) || !ok || se.Offset() < 0 {
+	part := p.spark
+	if !errors.As(err, &se) || part == nil || se.Offset() < 0 {
 		return sqlscan.Pos{}, false
 	}
 	off, ok := e.locate(part.text, se.SQL, se.Offset())
@@ -389,11 +387,11 @@ func (e *sparkEngine) describe(ctx context.Context, query string) (names, types 
 }
 
 // check describes the query, or the query of a CREATE TABLE AS, an
-// INSERT or a COPY, which starts where the part compiled as q says
+// INSERT or a COPY, which starts where compiled part p says
 // (Spark describes queries only).
-func (e *sparkEngine) check(ctx context.Context, q planner.Query, sql string) error {
-	if p, ok := e.parts[q.Pos]; ok && p.query <= len(sql) {
-		sql = sql[p.query:]
+func (e *sparkEngine) check(ctx context.Context, p part, sql string) error {
+	if p.spark != nil && p.spark.query <= len(sql) {
+		sql = sql[p.spark.query:]
 	}
 	_, _, err := e.describe(ctx, sql)
 	return err
