@@ -104,7 +104,9 @@ func (s *Session) execStatement(ctx context.Context, src string, pos sqlscan.Pos
 		if err != nil {
 			return nil, err
 		}
-		return analyzeTable(res.Stats, s.Settings.ExplainTiming), nil
+		res = analyzeTable(res.Stats, s.Settings.ExplainTiming)
+		res.Plot, res.PlotPos = st.Plot, st.PlotPos
+		return res, nil
 	}
 	return nil, fmt.Errorf("unknown statement %T", st)
 }

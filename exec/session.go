@@ -40,6 +40,10 @@ type Result struct {
 	// JSON text), and Types the DuckDB types of the query's columns; see
 	// Session.ValueText.
 	ValueText bool
+	// Plot is the file EXPLAIN ANALYZE ... TO 'file' asks the chart of
+	// Stats in (written by the shell, as .plot), at PlotPos.
+	Plot    string
+	PlotPos sqlscan.Pos
 }
 
 // Value text modes (Session.ValueText).

@@ -9,6 +9,7 @@
 package parser
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -33,10 +34,14 @@ type Set struct {
 }
 
 // Explain is EXPLAIN [ANALYZE] of a statement holding WITH ITERATE.
+// EXPLAIN ANALYZE ... TO 'file.svg' (or .png) also asks for the
+// convergence chart in that file (Plot), as the shell's .plot draws it.
 type Explain struct {
 	Analyze bool
 	Stmt    *Iterate
 	Pos     sqlscan.Pos
+	Plot    string
+	PlotPos sqlscan.Pos
 }
 
 // StopKind is the kind of an UNTIL test.
@@ -107,12 +112,23 @@ func Parse(src string, pos sqlscan.Pos) (Statement, error) {
 				analyze, from = true, 2
 			}
 		}
+		// EXPLAIN ANALYZE ... TO 'file': the chart's file is not part of
+		// the statement (a COPY's TO is).
+		var plot string
+		var plotPos sqlscan.Pos
+		if n := len(toks); analyze && n > from+2 && !toks[from].Is("COPY") && toks[n-2].Is("TO") && toks[n-1].Kind == sqlscan.String {
+			plot, plotPos = strings.ReplaceAll(toks[n-1].Text[1:len(toks[n-1].Text)-1], "''", "'"), p.pos(toks[n-1].Off)
+			if ext := strings.ToLower(filepath.Ext(plot)); ext != ".svg" && ext != ".png" {
+				return nil, sqlscan.Errorf(plotPos, "EXPLAIN ANALYZE ... TO writes the convergence chart to a .svg or .png file, not %q", plot)
+			}
+			p.toks, p.src = toks[:n-2], src[:toks[n-2].Off]
+		}
 		it, err := p.iterate(from, w)
 		if err != nil {
 			return nil, err
 		}
 		if explain {
-			return &Explain{Analyze: analyze, Stmt: it, Pos: start}, nil
+			return &Explain{Analyze: analyze, Stmt: it, Pos: start, Plot: plot, PlotPos: plotPos}, nil
 		}
 		return it, nil
 	}

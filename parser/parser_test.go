@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -122,6 +123,33 @@ func TestErrorPositions(t *testing.T) {
 
 // TestOuter checks the statement read around a WITH ITERATE: the final
 // query ends at the first ')' it did not open.
+// TestExplainPlotFile: EXPLAIN ANALYZE ... TO 'file.svg' names the chart's
+// file, which is not part of the statement; a COPY keeps its own TO.
+func TestExplainPlotFile(t *testing.T) {
+	src := "EXPLAIN ANALYZE WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t UNTIL 2 ITERATIONS)\nSELECT i FROM t TO 'it''s.svg'"
+	st, err := Parse(src, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := st.(*Explain)
+	if ex.Plot != "it's.svg" || ex.PlotPos != (sqlscan.Pos{Line: 2, Col: 20}) || ex.Stmt.Final.Text != "SELECT i FROM t" {
+		t.Errorf("plot %q at %v, final %q", ex.Plot, ex.PlotPos, ex.Stmt.Final.Text)
+	}
+	st, err = Parse("EXPLAIN ANALYZE COPY (WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT i FROM t) TO 'x.csv'", start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex := st.(*Explain); ex.Plot != "" || ex.Stmt.Outer.After != ") TO 'x.csv'" {
+		t.Errorf("COPY: plot %q, after %q", ex.Plot, ex.Stmt.Outer.After)
+	}
+	pdf := "EXPLAIN ANALYZE WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT i FROM t TO 'chart.pdf'"
+	_, err = Parse(pdf, start)
+	var pe *sqlscan.Error
+	if !errors.As(err, &pe) || pe.Pos.Col != strings.Index(pdf, "'chart")+1 || !strings.Contains(pe.Msg, ".svg or .png") {
+		t.Errorf("a .pdf: %v", err)
+	}
+}
+
 func TestOuter(t *testing.T) {
 	for src, want := range map[string][3]string{
 		"COPY (WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i FROM t UNTIL FIXPOINT) SELECT (i) FROM t) TO 'x.csv'":   {"COPY (", "SELECT (i) FROM t", ") TO 'x.csv'"},

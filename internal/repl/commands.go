@@ -357,13 +357,19 @@ func cmdPlot(h *Handler, _ *input, args []string) error {
 	if len(h.lastStats) == 0 {
 		return fmt.Errorf("no WITH ITERATE has run yet: nothing to plot")
 	}
-	f, err := os.Create(args[0])
+	return writePlot(args[0], h.lastStats)
+}
+
+// writePlot writes the convergence chart of stats to path, an SVG or a
+// PNG by its extension; nothing is left of the file when that fails.
+func writePlot(path string, stats []exec.IterStat) error {
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := render.Plot(f, args[0], h.lastStats); err != nil {
+	if err := render.Plot(f, path, stats); err != nil {
 		f.Close()
-		os.Remove(args[0])
+		os.Remove(path)
 		return err
 	}
 	return f.Close()

@@ -238,6 +238,11 @@ func (h *Handler) statement(in *input, st sqlscan.Statement) error {
 			}
 		}
 	}
+	if res.Plot != "" {
+		if err := writePlot(res.Plot, res.Stats); err != nil {
+			return h.fail(in, res.PlotPos, err)
+		}
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package repl
 
 import (
 	"bytes"
+	imagepng "image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -530,6 +531,19 @@ EXPLAIN ANALYZE WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t WHERE
 	}
 	if data, err := os.ReadFile(svg); err != nil || !strings.Contains(string(data), "<svg") {
 		t.Errorf(".plot wrote %d bytes, %v", len(data), err)
+	}
+	// EXPLAIN ANALYZE ... TO 'file' writes the same chart.
+	png := filepath.Join(t.TempDir(), "cc.png")
+	if !h.RunScript("c.sql", strings.NewReader("EXPLAIN ANALYZE WITH ITERATE t(i) AS (SELECT 0 ITERATE SELECT i + 1 FROM t WHERE i < 3 UNTIL FIXPOINT) SELECT i FROM t TO '"+png+"';")) {
+		t.Fatal(errw)
+	}
+	if f, err := os.Open(png); err != nil {
+		t.Error(err)
+	} else {
+		if _, err := imagepng.Decode(f); err != nil {
+			t.Errorf("EXPLAIN ANALYZE ... TO %s: %v", png, err)
+		}
+		f.Close()
 	}
 	// .timer adds the summary, with times, to a WITH ITERATE; csv never.
 	out.Reset()
