@@ -588,11 +588,7 @@ func (k *Runner) Explain(title, label string, p *Part, bind func(string) string)
 		if err != nil {
 			return "", err
 		}
-		heavy := on
-		for _, sp := range splits {
-			heavy = heavy || len(sp.Heavy) > 0
-		}
-		if !heavy {
+		if !on && noneHeavy(splits) {
 			return "", nil
 		}
 		for n, sp := range splits {

@@ -467,11 +467,7 @@ func (k *SparkRunner) Explain(title, label string, p *SparkPart, bind func(strin
 		if err != nil {
 			return "", err
 		}
-		heavy := on
-		for _, l := range ls {
-			heavy = heavy || len(l.Heavy) > 0
-		}
-		if !heavy {
+		if !on && noneHeavy(ls) {
 			return "", nil
 		}
 		for n, l := range ls {
